@@ -1,0 +1,55 @@
+"""ce_backprop — the NumPy library of the course 交叉熵与反向传播 · Cross-Entropy and Backpropagation.
+
+Each function is defined once, here, and its docstring names the chapter that
+derives it. A chapter starts with ``import ce_backprop as cb``.
+"""
+
+from .activations import sigmoid, sigmoid_prime
+from .explorers import neuron_explorer, plot_neuron_run
+from .gradcheck import (
+    DEFAULT_THRESHOLD,
+    GradientCheck,
+    gradient_check,
+    numerical_gradient,
+    relative_error,
+)
+from .losses import quadratic_cost, quadratic_cost_grad_a
+from .neuron import (
+    NEURON_COSTS,
+    NeuronCost,
+    NeuronHistory,
+    neuron_forward,
+    neuron_gradients,
+    train_neuron,
+)
+from .plotting import configure_matplotlib, find_cjk_font
+from .show import show_source
+
+__version__ = "0.1.0"
+
+#: The CJK font the figures use on this machine (None: Chinese would not render).
+CJK_FONT = configure_matplotlib()
+
+__all__ = [
+    "CJK_FONT",
+    "DEFAULT_THRESHOLD",
+    "GradientCheck",
+    "NEURON_COSTS",
+    "NeuronCost",
+    "NeuronHistory",
+    "configure_matplotlib",
+    "find_cjk_font",
+    "gradient_check",
+    "neuron_explorer",
+    "neuron_forward",
+    "neuron_gradients",
+    "numerical_gradient",
+    "plot_neuron_run",
+    "quadratic_cost",
+    "quadratic_cost_grad_a",
+    "relative_error",
+    "show_source",
+    "sigmoid",
+    "sigmoid_prime",
+    "train_neuron",
+]

@@ -1,0 +1,69 @@
+"""Interactive explorers (ipywidgets) used by the chapters.
+
+On Binder or a local Jupyter they respond to the sliders; on the static site
+they show the state saved when the notebook was executed.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .activations import sigmoid
+from .neuron import NEURON_COSTS, train_neuron
+
+
+def plot_neuron_run(history, ax_cost, ax_sigmoid, label=None, color=None):
+    """Draw one training run: C against epoch, and the start/end points on σ(z) (chapter 1)."""
+    epochs = np.arange(history.epochs + 1)
+    (line,) = ax_cost.plot(epochs, history.cost, color=color, label=label)
+    color = line.get_color()
+    z_start = history.w[0] + history.b[0]
+    z_end = history.w[-1] + history.b[-1]
+    ax_sigmoid.plot([z_start], [sigmoid(z_start)], "o", color=color, mfc="none", ms=9)
+    ax_sigmoid.plot([z_end], [sigmoid(z_end)], "o", color=color, ms=6)
+    return line
+
+
+def neuron_explorer(w=0.6, b=0.9, eta=0.15, epochs=300, cost="quadratic"):
+    """Sliders for the neuron's start (w, b), the learning rate η, the epochs and the cost (chapter 1).
+
+    The neuron has input x = 1 and target y = 0, as in Nielsen's experiment.
+    Left: the cost C per epoch. Right: σ(z) with the start (ring) and the end
+    (dot) of z = w·1 + b.
+    """
+    style = {"description_width": "8em"}
+    layout = widgets.Layout(width="28em")
+    w_slider = widgets.FloatSlider(value=w, min=-4.0, max=4.0, step=0.1, description="w₀ 初始权重", style=style, layout=layout)
+    b_slider = widgets.FloatSlider(value=b, min=-4.0, max=4.0, step=0.1, description="b₀ 初始偏置", style=style, layout=layout)
+    eta_slider = widgets.FloatLogSlider(value=eta, base=10, min=-3, max=1, step=0.05, description="η 学习率", readout_format=".3f", style=style, layout=layout)
+    epoch_slider = widgets.IntSlider(value=epochs, min=10, max=1000, step=10, description="epochs 轮数", style=style, layout=layout)
+    cost_menu = widgets.Dropdown(
+        options=[(c.label, name) for name, c in NEURON_COSTS.items()],
+        value=cost,
+        description="cost 代价",
+        style=style,
+        layout=layout,
+    )
+
+    def draw(w0, b0, eta, epochs, cost):
+        history = train_neuron(w0, b0, x=1.0, y=0.0, eta=eta, epochs=epochs, cost=cost)
+        fig, (ax_cost, ax_sig) = plt.subplots(1, 2, figsize=(9.5, 3.6))
+        z = np.linspace(-8, 8, 400)
+        ax_sig.plot(z, sigmoid(z), color="0.5", lw=1)
+        plot_neuron_run(history, ax_cost, ax_sig)
+        ax_cost.set_xlabel("轮次 epoch")
+        ax_cost.set_ylabel("代价 cost C")
+        ax_cost.set_title(f"a = {history.a[-1, 0]:.4f}, C = {history.cost[-1]:.4f}")
+        ax_sig.set_xlabel("带权输入 weighted input z")
+        ax_sig.set_ylabel("σ(z)")
+        ax_sig.set_title("起点 ○ start, 终点 ● end")
+        fig.tight_layout()
+        plt.show()
+
+    out = widgets.interactive_output(
+        draw, {"w0": w_slider, "b0": b_slider, "eta": eta_slider, "epochs": epoch_slider, "cost": cost_menu}
+    )
+    controls = widgets.VBox([w_slider, b_slider, eta_slider, epoch_slider, cost_menu])
+    return widgets.VBox([controls, out])

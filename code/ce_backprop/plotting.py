@@ -1,0 +1,60 @@
+"""Matplotlib set-up shared by every chapter: fonts that cover Chinese, fixed sizes.
+
+Importing ``ce_backprop`` calls ``configure_matplotlib()`` once, so a notebook
+needs no font code of its own. Latin text and mathematics use DejaVu Sans;
+Chinese characters fall back to the first CJK font found on the machine.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import matplotlib
+from matplotlib import font_manager
+
+#: CJK fonts in order of preference (family names as Matplotlib reports them).
+CJK_FONT_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Heiti SC",
+    "SimHei",
+)
+
+FONT_HELP = (
+    "No font with Chinese glyphs was found, so Chinese labels would show as boxes. "
+    "Install one, e.g. `apt-get install fonts-noto-cjk` on Debian/Ubuntu "
+    "(`make fonts` in the course repository does this), then restart the kernel."
+)
+
+
+def find_cjk_font() -> str | None:
+    """The family name of the first installed CJK font of ``CJK_FONT_FAMILIES``, or None."""
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    for family in CJK_FONT_FAMILIES:
+        if family in installed:
+            return family
+    return None
+
+
+def configure_matplotlib() -> str | None:
+    """Set fonts and figure defaults for the course; return the CJK family in use."""
+    cjk = find_cjk_font()
+    rc = matplotlib.rcParams
+    rc["font.family"] = ["sans-serif"]
+    rc["font.sans-serif"] = ["DejaVu Sans"] + ([cjk] if cjk else [])
+    rc["axes.unicode_minus"] = True
+    rc["figure.figsize"] = (7.0, 4.0)
+    rc["figure.dpi"] = 100
+    rc["savefig.dpi"] = 100
+    rc["axes.grid"] = True
+    rc["grid.alpha"] = 0.3
+    rc["svg.hashsalt"] = "ce-backprop"  # deterministic SVG ids
+    if cjk is None:
+        warnings.warn(FONT_HELP, stacklevel=2)
+    return cjk
