@@ -33,13 +33,29 @@ FONT_HELP = (
 )
 
 
-def find_cjk_font() -> str | None:
-    """The family name of the first installed CJK font of ``CJK_FONT_FAMILIES``, or None."""
+#: File names of CJK fonts, to find one installed after Matplotlib cached its font list.
+_CJK_FILE_HINTS = ("notosanscjk", "notosanssc", "sourcehansans", "wqy", "msyh", "pingfang", "simhei")
+
+
+def _first_known_family() -> str | None:
     installed = {f.name for f in font_manager.fontManager.ttflist}
-    for family in CJK_FONT_FAMILIES:
-        if family in installed:
-            return family
-    return None
+    return next((family for family in CJK_FONT_FAMILIES if family in installed), None)
+
+
+def find_cjk_font() -> str | None:
+    """The family name of the first installed CJK font of ``CJK_FONT_FAMILIES``, or None.
+
+    Matplotlib caches the system's font list; a font installed after that
+    cache was written is found by its file name and added.
+    """
+    family = _first_known_family()
+    if family is None:
+        for path in font_manager.findSystemFonts():
+            name = path.replace("-", "").replace("_", "").lower()
+            if any(hint in name.rsplit("/", 1)[-1] for hint in _CJK_FILE_HINTS):
+                font_manager.fontManager.addfont(path)
+        family = _first_known_family()
+    return family
 
 
 def configure_matplotlib() -> str | None:

@@ -1,0 +1,72 @@
+# 交叉熵与反向传播 · Cross-Entropy and Backpropagation
+#   make book   build the site into _build/html (creates .venv on first use)
+#   make test   the whole test suite: the build at zero warnings, unit and
+#               property tests, bilingual checks, strict nbval of every chapter
+
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+BUILD_LOG := _build/build.log
+JB_FLAGS := --all -W -n --keep-going
+
+.PHONY: book test build pytest fonts execute clean help
+
+help:
+	@echo "make book     build the site into _build/html"
+	@echo "make test     run every test (build, unit, bilingual, nbval)"
+	@echo "make execute  re-run the chapter notebooks and store their outputs"
+	@echo "make fonts    make sure a font with Chinese glyphs is installed"
+	@echo "make clean    remove _build"
+
+# The virtual environment, (re)installed whenever the pins or the package change.
+$(STAMP): requirements.txt code/pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+# Figures carry Chinese labels: they need a CJK font. Debian/Ubuntu get the one
+# Binder installs (apt.txt); elsewhere the message says what to install.
+fonts:
+	@if fc-list :lang=zh family 2>/dev/null | grep -q .; then \
+	  echo "fonts: a CJK font is installed ($$(fc-list :lang=zh family | head -n1))"; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  echo "fonts: installing $$(grep -v '^#' apt.txt | xargs) with apt-get"; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$(grep -v '^#' apt.txt | xargs) >/dev/null; \
+	else \
+	  echo "fonts: no CJK font found. Install Noto Sans CJK SC (or Source Han Sans SC) and run make again." >&2; exit 1; \
+	fi
+
+build: $(STAMP) fonts
+	@mkdir -p _build
+	@start=$$(date +%s); \
+	$(BIN)/jupyter-book build . $(JB_FLAGS) > $(BUILD_LOG) 2>&1; status=$$?; \
+	grep -E "WARNING|ERROR" $(BUILD_LOG) || true; \
+	echo "time: book build $$(( $$(date +%s) - start )) s (log: $(BUILD_LOG))"; \
+	exit $$status
+
+book: build
+	@echo "The site is in _build/html. Open it with:"
+	@echo "  xdg-open _build/html/index.html      # or: open _build/html/index.html (macOS)"
+	@echo "  or serve it: $(BIN)/python -m http.server -d _build/html 8000  → http://127.0.0.1:8000"
+
+pytest: $(STAMP) fonts
+	@start=$$(date +%s); \
+	MPLBACKEND=Agg $(BIN)/python -m pytest; status=$$?; \
+	echo "time: pytest (unit, bilingual, site, nbval) $$(( $$(date +%s) - start )) s"; \
+	exit $$status
+
+test: $(STAMP) fonts
+	@start=$$(date +%s); \
+	$(MAKE) --no-print-directory build && $(MAKE) --no-print-directory pytest; status=$$?; \
+	echo "time: make test $$(( $$(date +%s) - start )) s in all"; \
+	exit $$status
+
+execute: $(STAMP) fonts
+	$(BIN)/python tools/execute_notebooks.py
+
+clean:
+	rm -rf _build

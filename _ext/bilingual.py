@@ -1,0 +1,217 @@
+"""Bilingual (简体中文 / English) prose blocks for the course book.
+
+Authors mark prose by language:
+
+* in a chapter notebook, a markdown cell tagged ``zh`` followed by its English
+  partner tagged ``en``;
+* on a Markdown page, a ``{lang} zh`` block followed by a ``{lang} en`` block.
+
+On ``source-read`` (the event that hands myst-nb the notebook text) every
+tagged cell is wrapped in a ``{lang}`` directive, so the ``.ipynb`` on disk and
+its download stay clean. The directive renders ``<div lang="zh-Hans">`` or
+``<div lang="en">``; a zh block and its en partner are wrapped together in a
+``lang-pair`` container, which the language switch in ``_static`` shows or
+hides. The extension warns (and so fails a ``-W`` build) when a tagged block
+holds a heading or a labelled equation, or when a zh block has no en partner
+or the reverse.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.application import Sphinx
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+logger = logging.getLogger(__name__)
+
+LANGS = {"zh": "zh-Hans", "en": "en"}
+#: Course terms (交叉熵, 反向传播, …) that jieba must keep whole in the search index.
+SEARCH_DICT = Path(__file__).with_name("zh_search_dict.txt")
+#: Long enough never to clash with a fence inside a cell.
+FENCE = ":" * 12
+
+_FENCE_RE = re.compile(r"^\s*(```|~~~)")
+_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}(\s|$)")
+_SETEXT_RE = re.compile(r"^\s{0,3}(=+|-+)\s*$")
+_LABEL_RES = (
+    re.compile(r"\$\$\s*\([^)]+\)\s*$"),  # $$ … $$ (label)
+    re.compile(r"^\s*:label:"),  # {math} directive option
+    re.compile(r"\\label\{"),  # amsmath label
+)
+
+
+def problems_in_block(lines: list[str]) -> list[str]:
+    """What a zh/en block must not contain: headings and labelled equations."""
+    found = []
+    in_code = False
+    previous = ""
+    for line in lines:
+        if _FENCE_RE.match(line):
+            in_code = not in_code
+            previous = ""
+            continue
+        if in_code:
+            continue
+        if _HEADING_RE.match(line) or (_SETEXT_RE.match(line) and previous.strip() and "|" not in previous):
+            found.append(f"a heading ({line.strip()[:40]!r}); headings are shared: put it in an untagged cell")
+        for pattern in _LABEL_RES:
+            if pattern.search(line):
+                found.append(
+                    f"a labelled equation ({line.strip()[:40]!r}); labelled equations are shared: "
+                    "put it in an untagged cell"
+                )
+                break
+        previous = line
+    return found
+
+
+class lang_block(nodes.container):
+    """A prose block in one language."""
+
+
+class lang_pair(nodes.container):
+    """A Chinese block and its English partner."""
+
+
+def visit_lang_block_html(self, node: lang_block) -> None:
+    lang = node["lang"]
+    self.body.append(f'<div class="lang-block lang-{lang}" lang="{LANGS[lang]}">\n')
+
+
+def visit_lang_pair_html(self, node: lang_pair) -> None:
+    self.body.append('<div class="lang-pair">\n')
+
+
+def depart_div_html(self, node) -> None:
+    self.body.append("</div>\n")
+
+
+class LangDirective(SphinxDirective):
+    """``{lang} zh`` / ``{lang} en``: one language's version of a prose block."""
+
+    required_arguments = 1
+    has_content = True
+    option_spec = {"class": directives.class_option}
+
+    def run(self):
+        lang = self.arguments[0].strip()
+        if lang not in LANGS:
+            logger.warning(
+                f"unknown language {lang!r} in a lang block; use 'zh' or 'en'",
+                location=self.get_location(),
+                type="bilingual",
+            )
+            lang = "en"
+        for problem in problems_in_block(list(self.content)):
+            logger.warning(
+                f"a '{lang}' block holds {problem}", location=self.get_location(), type="bilingual"
+            )
+        node = lang_block(lang=lang, classes=["lang-block", f"lang-{lang}"])
+        self.set_source_info(node)
+        self.state.nested_parse(self.content, self.content_offset, node)
+        return [node]
+
+
+def wrap_notebook(text: str) -> str | None:
+    """The notebook JSON with each tagged markdown cell wrapped in a lang directive.
+
+    Returns None when ``text`` is not a notebook. Tags other than zh/en are
+    left alone; a cell tagged both ways keeps its text and is reported by the
+    pairing check.
+    """
+    try:
+        nb = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(nb, dict) or "cells" not in nb:
+        return None
+    for cell in nb["cells"]:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        langs = tags & set(LANGS)
+        if cell.get("cell_type") != "markdown" or len(langs) != 1:
+            continue
+        (lang,) = langs
+        source = cell.get("source", "")
+        if isinstance(source, list):
+            source = "".join(source)
+        cell["source"] = f"{FENCE}{{lang}} {lang}\n{source.rstrip()}\n{FENCE}\n"
+    return json.dumps(nb, ensure_ascii=False)
+
+
+def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
+    if not str(app.env.doc2path(docname)).endswith(".ipynb"):
+        return
+    for cell_tags in _tag_problems(source[0]):
+        logger.warning(cell_tags, location=docname, type="bilingual")
+    wrapped = wrap_notebook(source[0])
+    if wrapped is not None:
+        source[0] = wrapped
+
+
+def _tag_problems(text: str) -> list[str]:
+    try:
+        cells = json.loads(text).get("cells", [])
+    except (ValueError, AttributeError):
+        return []
+    found = []
+    for i, cell in enumerate(cells, start=1):
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if tags >= {"zh", "en"}:
+            found.append(f"cell {i} is tagged both 'zh' and 'en'; a prose cell has one language")
+        elif tags & {"zh", "en"} and cell.get("cell_type") != "markdown":
+            found.append(f"cell {i} is a {cell.get('cell_type')} cell tagged {sorted(tags & {'zh', 'en'})}; only prose cells are tagged")
+    return found
+
+
+def pair_blocks(app: Sphinx, doctree: nodes.document) -> None:
+    """Check that every zh block is followed by its en partner, and wrap each pair."""
+    docname = app.env.docname
+    for node in list(doctree.findall(lang_block)):
+        parent = node.parent
+        if parent is None or node not in parent.children:
+            continue  # already moved into a pair
+        index = parent.index(node)
+        following = parent.children[index + 1] if index + 1 < len(parent.children) else None
+        if node["lang"] == "zh":
+            if isinstance(following, lang_block) and following["lang"] == "en":
+                pair = lang_pair(classes=["lang-pair"])
+                pair.source, pair.line = node.source, node.line
+                parent.replace(node, pair)
+                parent.remove(following)
+                pair += [node, following]
+            else:
+                logger.warning(
+                    "a 'zh' block has no 'en' partner right after it",
+                    location=node, type="bilingual",
+                )
+        elif not isinstance(parent, lang_pair):
+            # A paired en block was moved into its lang_pair when its zh partner was seen.
+            logger.warning(
+                "an 'en' block has no 'zh' partner right before it", location=node, type="bilingual"
+            )
+
+
+def use_search_dictionary(app: Sphinx, config) -> None:
+    """Teach jieba, which segments Chinese for the search index, the course's terms."""
+    options = dict(config.html_search_options or {})
+    options.setdefault("dict", str(SEARCH_DICT))
+    config.html_search_options = options
+
+
+def setup(app: Sphinx):
+    app.connect("config-inited", use_search_dictionary)
+    app.add_node(lang_block, html=(visit_lang_block_html, depart_div_html))
+    app.add_node(lang_pair, html=(visit_lang_pair_html, depart_div_html))
+    app.add_directive("lang", LangDirective)
+    app.connect("source-read", on_source_read)
+    app.connect("doctree-read", pair_blocks)
+    app.add_css_file("bilingual.css")
+    # In <head>, before the body renders, so the chosen language never flashes.
+    app.add_js_file("bilingual.js", priority=200)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,52 @@
+"""Shared helpers for the course's tests."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
+PAGES = [ROOT / "intro.md", ROOT / "glossary.md", ROOT / "errata.md"]
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def load_cells(path: Path) -> list[dict]:
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    for cell in cells:
+        src = cell.get("source", "")
+        cell["text"] = "".join(src) if isinstance(src, list) else src
+        cell["tags"] = set(cell.get("metadata", {}).get("tags", []))
+    return cells
+
+
+def prose(path: Path, lang: str) -> str:
+    """All prose of one language in a chapter notebook."""
+    return "\n".join(c["text"] for c in load_cells(path) if lang in c["tags"])
+
+
+def markdown_table(text: str, header_start: str) -> list[list[str]]:
+    """Rows (as cell lists) of the first Markdown table whose header starts with ``header_start``."""
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if line.strip().startswith(header_start):
+            rows = []
+            for row in lines[i + 2 :]:
+                if not row.strip().startswith("|"):
+                    break
+                rows.append([c.strip() for c in row.strip().strip("|").split("|")])
+            return rows
+    raise AssertionError(f"no table with header {header_start!r}")
+
+
+def glossary_terms() -> list[tuple[str, str]]:
+    """(English, 中文) pairs from glossary.md."""
+    rows = markdown_table((ROOT / "glossary.md").read_text(encoding="utf-8"), "| English | 中文 |")
+    return [(r[0], r[1]) for r in rows]
+
+
+def banned_terms() -> list[tuple[str, str]]:
+    """(English, banned Chinese rendering) pairs from glossary.md."""
+    rows = markdown_table((ROOT / "glossary.md").read_text(encoding="utf-8"), "| English | 不要用")
+    return [(r[0], r[1]) for r in rows]
