@@ -110,7 +110,7 @@ class LangDirective(SphinxDirective):
             lang = "en"
         for problem in problems_in_block(list(self.content)):
             logger.warning(
-                f"a '{lang}' block holds {problem}", location=self.get_location(), type="bilingual"
+                f"{'an' if lang == 'en' else 'a'} '{lang}' block holds {problem}", location=self.get_location(), type="bilingual"
             )
         node = lang_block(lang=lang, classes=["lang-block", f"lang-{lang}"])
         self.set_source_info(node)

@@ -1,0 +1,111 @@
+"""Structure of the bilingual book: zh/en pairs, shared headings, glossary terms.
+
+The Sphinx extension (_ext/bilingual.py) fails the build on the same pairing
+problems; these tests say exactly which cell is wrong without a build.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import pytest
+
+from conftest import CHAPTERS, HAN, PAGES, ROOT, banned_terms, glossary_terms, load_cells, prose
+
+sys.path.insert(0, str(ROOT / "_ext"))
+from bilingual import problems_in_block  # noqa: E402
+
+HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*)$", re.M)
+
+
+def test_there_are_chapters():
+    assert CHAPTERS, "no chapter notebooks found in chapters/"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_prose_cells_come_in_zh_en_pairs(path):
+    cells = load_cells(path)
+    kinds = ["zh" if "zh" in c["tags"] else "en" if "en" in c["tags"] else "-" for c in cells]
+    for i, (cell, kind) in enumerate(zip(cells, kinds)):
+        where = f"{path.name} cell {i}"
+        if kind == "-":
+            continue
+        assert cell["cell_type"] == "markdown", f"{where}: only markdown cells are tagged zh/en"
+        assert not cell["tags"] >= {"zh", "en"}, f"{where}: tagged both zh and en"
+        if kind == "zh":
+            assert i + 1 < len(kinds) and kinds[i + 1] == "en", f"{where}: zh cell without an en partner after it"
+        else:
+            assert i > 0 and kinds[i - 1] == "zh", f"{where}: en cell without a zh partner before it"
+    assert kinds.count("zh") >= 10, f"{path.name}: a chapter has more prose than this"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_tagged_cells_hold_no_heading_or_labelled_equation(path):
+    for i, cell in enumerate(load_cells(path)):
+        if cell["tags"] & {"zh", "en"}:
+            assert problems_in_block(cell["text"].splitlines()) == [], f"{path.name} cell {i}"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_each_language_is_written_in_its_language(path):
+    for i, cell in enumerate(load_cells(path)):
+        han = len(HAN.findall(cell["text"]))
+        if "zh" in cell["tags"]:
+            assert han >= 5, f"{path.name} cell {i}: a zh cell with (almost) no Chinese"
+        if "en" in cell["tags"]:
+            assert han == 0, f"{path.name} cell {i}: Chinese characters in an en cell"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_shared_headings_are_bilingual(path):
+    cells = load_cells(path)
+    assert cells[0]["cell_type"] == "markdown" and cells[0]["text"].startswith("# "), "a chapter opens with its title"
+    for i, cell in enumerate(cells):
+        if cell["cell_type"] != "markdown" or cell["tags"] & {"zh", "en"}:
+            continue
+        for title in HEADING.findall(cell["text"]):
+            assert HAN.search(title) and re.search(r"[A-Za-z]{2}", title) and " · " in title, (
+                f"{path.name} cell {i}: heading {title!r} is not 中文 · English"
+            )
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
+def test_pages_alternate_zh_and_en_blocks(path):
+    langs = re.findall(r"^:{3,}\{lang\}\s+(\w+)", path.read_text(encoding="utf-8"), re.M)
+    assert langs, f"{path.name} has no bilingual blocks"
+    assert langs == ["zh", "en"] * (len(langs) // 2), f"{path.name}: blocks must alternate zh, en: {langs}"
+
+
+def test_glossary_is_well_formed():
+    terms = glossary_terms()
+    assert len(terms) >= 25
+    english = [e for e, _ in terms]
+    assert len(set(english)) == len(english), "a term is listed twice"
+    for en, zh in terms:
+        assert en == en.lower() or en[0].isupper() and en.split()[0] in {"KL"}, en
+        assert zh and "（" not in zh and "/" not in zh, f"one Chinese term per row: {zh!r}"
+
+
+def _mentions(text: str, term: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", text, re.I) is not None
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_chapters_use_the_glossary_terms(path):
+    en_text, zh_text = prose(path, "en"), prose(path, "zh")
+    missing = [
+        f"{en} → {zh}"
+        for en, zh in glossary_terms()
+        if _mentions(en_text, en) and zh not in zh_text
+    ]
+    assert not missing, f"{path.name}: the English uses these terms but the Chinese lacks the glossary term: {missing}"
+
+
+@pytest.mark.parametrize("path", CHAPTERS + PAGES, ids=lambda p: p.name)
+def test_no_banned_translation(path):
+    text = path.read_text(encoding="utf-8")
+    if path.name == "glossary.md":  # the table that lists them
+        text = text.split("## 避免的译法")[0]
+    found = [bad for _, bad in banned_terms() if bad and bad in text]
+    assert not found, f"{path.name} uses {found}"

@@ -1,0 +1,106 @@
+"""The bilingual Sphinx extension: its checks, and a build that they fail."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "_ext"))
+from bilingual import problems_in_block, wrap_notebook  # noqa: E402
+
+
+def test_problems_in_block_finds_headings_and_labels():
+    assert problems_in_block(["Plain text with $x$ and {eq}`ch1-a`."]) == []
+    assert len(problems_in_block(["## 小节"])) == 1
+    assert len(problems_in_block(["Title", "-----"])) == 1  # setext heading
+    assert len(problems_in_block(["$$", "a = b", "$$ (eq-a)"])) == 1
+    assert len(problems_in_block(["$$a = b$$ (eq-a)"])) == 1
+    assert len(problems_in_block([r"\begin{equation}\label{x}"])) == 1
+    assert len(problems_in_block(["```{math}", ":label: x", "```"])) == 0  # inside a fence: code, not parsed
+    assert problems_in_block(["```python", "# a comment, not a heading", "```"]) == []
+    assert problems_in_block(["| a | b |", "|---|---|"]) == []
+
+
+def test_wrap_notebook_wraps_only_tagged_markdown_cells():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# T · T"),
+        nbformat.v4.new_markdown_cell("中文段落", metadata={"tags": ["zh"]}),
+        nbformat.v4.new_markdown_cell("English", metadata={"tags": ["en", "hide-input"]}),
+        nbformat.v4.new_code_cell("1 + 1", metadata={"tags": ["zh"]}),
+    ]
+    cells = json.loads(wrap_notebook(json.dumps(nb)))["cells"]
+    assert cells[0]["source"] == "# T · T"
+    assert cells[1]["source"].startswith("::::::::::::{lang} zh\n中文段落\n")
+    assert cells[2]["source"].startswith("::::::::::::{lang} en\nEnglish\n")
+    assert cells[3]["source"] == "1 + 1"
+    assert wrap_notebook("# not json") is None
+
+
+def _mini_book(tmp_path: Path, cells) -> Path:
+    book = tmp_path / "book"
+    book.mkdir()
+    shutil.copytree(ROOT / "_ext", book / "_ext")
+    shutil.copytree(ROOT / "_static", book / "_static")
+    shutil.copy(ROOT / "_config.yml", book / "_config.yml")
+    (book / "_toc.yml").write_text("format: jb-book\nroot: page\n", encoding="utf-8")
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = cells
+    nbformat.write(nb, book / "page.ipynb")
+    return book
+
+
+def _build(book: Path) -> subprocess.CompletedProcess:
+    jb = Path(sys.executable).with_name("jupyter-book")
+    return subprocess.run(
+        [str(jb), "build", str(book), "--all", "-W", "-n", "--keep-going"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_a_well_formed_page_builds_cleanly(tmp_path):
+    md = nbformat.v4.new_markdown_cell
+    book = _mini_book(
+        tmp_path,
+        [
+            md("# 标题 · Title"),
+            md("见 {eq}`t-a`。", metadata={"tags": ["zh"]}),
+            md("See {eq}`t-a`.", metadata={"tags": ["en"]}),
+            md("$$\na = b\n$$ (t-a)"),
+        ],
+    )
+    result = _build(book)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    html = (book / "_build" / "html" / "page.html").read_text(encoding="utf-8")
+    assert 'lang="zh-Hans"' in html and '<div class="lang-pair">' in html
+
+
+def test_the_build_fails_on_each_bilingual_mistake(tmp_path):
+    md = nbformat.v4.new_markdown_cell
+    book = _mini_book(
+        tmp_path,
+        [
+            md("# 标题 · Title"),
+            md("## 小节\n一个带标题的中文段落。", metadata={"tags": ["zh"]}),
+            md("A paragraph.", metadata={"tags": ["en"]}),
+            md("没有英文伙伴的段落。", metadata={"tags": ["zh"]}),
+            md("Text.\n\n$$\na = b\n$$ (t-b)", metadata={"tags": ["en"]}),
+            md("A lone English paragraph.", metadata={"tags": ["en"]}),
+        ],
+    )
+    result = _build(book)
+    log = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "a 'zh' block holds a heading" in log
+    assert "an 'en' block holds a labelled equation" in log
+    assert "an 'en' block has no 'zh' partner right before it" in log
