@@ -8,6 +8,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+UV_VERSION := 0.13.9
 BUILD_LOG := _build/build.log
 JB_FLAGS := --all -W -n --keep-going
 
@@ -21,9 +22,13 @@ help:
 	@echo "make clean    remove _build"
 
 # The virtual environment, (re)installed whenever the pins or the package change.
+# uv (pinned, from PyPI) installs the same pins as pip would, several times faster.
 $(STAMP): requirements.txt code/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@start=$$(date +%s); \
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION) && \
+	VIRTUAL_ENV=$(abspath $(VENV)) $(BIN)/uv pip install --quiet -r requirements.txt && \
+	echo "time: install requirements $$(( $$(date +%s) - start )) s"
 	@touch $@
 
 # Figures carry Chinese labels: they need a CJK font. Debian/Ubuntu get the one
