@@ -33,7 +33,7 @@ $(STAMP): requirements.txt code/pyproject.toml
 
 # Figures carry Chinese labels: they need a CJK font. Debian/Ubuntu get the one
 # Binder installs (apt.txt); elsewhere the message says what to install.
-fonts:
+fonts: $(STAMP)
 	@if fc-list :lang=zh family 2>/dev/null | grep -q .; then \
 	  echo "fonts: a CJK font is installed ($$(fc-list :lang=zh family | head -n1))"; \
 	elif command -v apt-get >/dev/null 2>&1; then \
@@ -44,6 +44,9 @@ fonts:
 	else \
 	  echo "fonts: no CJK font found. Install Noto Sans CJK SC (or Source Han Sans SC) and run make again." >&2; exit 1; \
 	fi
+	@# Build Matplotlib's font cache now, so that no notebook prints "building the font cache".
+	@MPLBACKEND=Agg $(BIN)/python -c "import ce_backprop as cb, sys; sys.exit(0 if cb.CJK_FONT else 1)" \
+	  || { echo "fonts: Matplotlib finds no CJK font" >&2; exit 1; }
 
 build: $(STAMP) fonts
 	@mkdir -p _build

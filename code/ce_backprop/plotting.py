@@ -62,8 +62,9 @@ def configure_matplotlib() -> str | None:
     """Set fonts and figure defaults for the course; return the CJK family in use."""
     cjk = find_cjk_font()
     rc = matplotlib.rcParams
-    rc["font.family"] = ["sans-serif"]
-    rc["font.sans-serif"] = ["DejaVu Sans"] + ([cjk] if cjk else [])
+    # Concrete families, not the "sans-serif" alias: Matplotlib falls back glyph by
+    # glyph only along the font.family list itself.
+    rc["font.family"] = ["DejaVu Sans"] + ([cjk] if cjk else [])
     rc["axes.unicode_minus"] = True
     rc["figure.figsize"] = (7.0, 4.0)
     rc["figure.dpi"] = 100

@@ -1,0 +1,51 @@
+"""Figures render Chinese glyphs; show_source shows the library's own text; explorers run."""
+
+from __future__ import annotations
+
+import inspect
+import io
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+import ce_backprop as cb  # noqa: E402
+
+
+def test_a_cjk_font_is_configured():
+    assert cb.CJK_FONT in cb.plotting.CJK_FONT_FAMILIES, cb.plotting.FONT_HELP
+    assert matplotlib.rcParams["font.family"] == ["DejaVu Sans", cb.CJK_FONT]
+
+
+def test_bilingual_labels_render_without_missing_glyphs():
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1], label="二次代价 quadratic")
+    ax.set_xlabel("轮次 epoch")
+    ax.set_ylabel("代价 cost C, σ′(z) − 1")
+    ax.set_title("学习变慢 · learning slowdown")
+    ax.legend()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph … missing from font(s)" would raise here
+        fig.savefig(io.BytesIO(), format="png")
+    plt.close(fig)
+
+
+def test_show_source_is_the_source():
+    listing = cb.show_source(cb.sigmoid)
+    source = inspect.getsource(cb.sigmoid)
+    assert repr(listing) == source.rstrip("\n")
+    assert listing._repr_markdown_() == f"```python\n{source}```"
+    with pytest.raises(ValueError, match="no source"):
+        cb.show_source(len)
+
+
+def test_neuron_explorer_builds_and_redraws():
+    box = cb.neuron_explorer()
+    controls, output = box.children
+    sliders = {w.description.split()[0]: w for w in controls.children}
+    assert sliders["w₀"].value == 0.6 and sliders["b₀"].value == 0.9 and sliders["η"].value == 0.15
+    sliders["w₀"].value = 2.0  # redraws through the same code path as a learner's drag
+    plt.close("all")
