@@ -5,7 +5,14 @@ derives it. A chapter starts with ``import ce_backprop as cb``.
 """
 
 from .activations import sigmoid, sigmoid_prime
+from .binary_cross_entropy import (
+    binary_cross_entropy,
+    binary_cross_entropy_grad_a,
+    binary_cross_entropy_grad_logits,
+    binary_cross_entropy_with_logits,
+)
 from .explorers import neuron_explorer, plot_neuron_run
+from .explorers import softmax_explorer
 from .gradcheck import (
     DEFAULT_THRESHOLD,
     GradientCheck,
@@ -14,16 +21,36 @@ from .gradcheck import (
     relative_error,
 )
 from .losses import quadratic_cost, quadratic_cost_grad_a
+from .multilabel import (
+    MultilabelHistory,
+    multilabel_cost,
+    multilabel_forward,
+    multilabel_gradients,
+    multilabel_init,
+    multilabel_metrics,
+    train_multilabel,
+)
 from .neuron import (
     NEURON_COSTS,
     NeuronCost,
     NeuronHistory,
+    cross_entropy_delta,
     neuron_forward,
     neuron_gradients,
+    quadratic_delta,
     train_neuron,
 )
 from .plotting import configure_matplotlib, find_cjk_font
 from .show import show_source
+from .softmax import (
+    log_softmax,
+    logsumexp,
+    one_hot,
+    softmax,
+    softmax_cross_entropy,
+    softmax_cross_entropy_grad,
+    softmax_jacobian,
+)
 
 __version__ = "0.1.0"
 
@@ -47,9 +74,32 @@ __all__ = [
     "plot_neuron_run",
     "quadratic_cost",
     "quadratic_cost_grad_a",
+    "quadratic_delta",
+    "cross_entropy_delta",
     "relative_error",
     "show_source",
     "sigmoid",
     "sigmoid_prime",
     "train_neuron",
+    # chapter 2
+    "MultilabelHistory",
+    "binary_cross_entropy",
+    "binary_cross_entropy_grad_a",
+    "binary_cross_entropy_grad_logits",
+    "binary_cross_entropy_with_logits",
+    "multilabel_cost",
+    "multilabel_forward",
+    "multilabel_gradients",
+    "multilabel_init",
+    "multilabel_metrics",
+    "train_multilabel",
+    # chapter 3
+    "log_softmax",
+    "logsumexp",
+    "one_hot",
+    "softmax",
+    "softmax_cross_entropy",
+    "softmax_cross_entropy_grad",
+    "softmax_explorer",
+    "softmax_jacobian",
 ]

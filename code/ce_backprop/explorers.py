@@ -67,3 +67,59 @@ def neuron_explorer(w=0.6, b=0.9, eta=0.15, epochs=300, cost="quadratic"):
     )
     controls = widgets.VBox([w_slider, b_slider, eta_slider, epoch_slider, cost_menu])
     return widgets.VBox([controls, out])
+
+
+def softmax_explorer(z=(2.0, 1.0, 0.1, -1.0), temperature=1.0, true_class=0):
+    """Sliders for four logits z and a temperature T, a menu for the true class (chapter 3).
+
+    Left: the probabilities a = softmax(z / T), the true class in a darker
+    colour, and the loss L = −ln a_k in the title. Right: the gradient
+    ∂L/∂(z/T) = a − y, which is negative only at the true class.
+    """
+    from .softmax import one_hot, softmax, softmax_cross_entropy
+
+    style = {"description_width": "7em"}
+    layout = widgets.Layout(width="26em")
+    z_sliders = [
+        widgets.FloatSlider(value=float(v), min=-6.0, max=6.0, step=0.1, description=f"z{i} logit", style=style, layout=layout)
+        for i, v in enumerate(z)
+    ]
+    t_slider = widgets.FloatLogSlider(value=temperature, base=10, min=-1, max=1, step=0.05, description="T 温度", readout_format=".2f", style=style, layout=layout)
+    k_menu = widgets.Dropdown(
+        options=[(f"类别 class {i}", i) for i in range(len(z))],
+        value=true_class,
+        description="真实类别 true",
+        style=style,
+        layout=layout,
+    )
+
+    def draw(T, k, **logits):
+        zs = np.array([logits[f"z{i}"] for i in range(len(z))]) / T
+        a = softmax(zs)
+        y = one_hot([k], len(z))[0]
+        loss = softmax_cross_entropy(zs[None, :], [k])
+        classes = np.arange(len(z))
+        colors = ["tab:blue"] * len(z)
+        colors[k] = "tab:orange"
+        fig, (ax_p, ax_g) = plt.subplots(1, 2, figsize=(9.5, 3.6))
+        ax_p.bar(classes, a, color=colors, label="a = softmax(z/T)")
+        ax_p.set_ylim(0, 1)
+        ax_p.set_xticks(classes)
+        ax_p.set_xlabel("类别 class m")
+        ax_p.set_ylabel("概率 probability a_m")
+        ax_p.set_title(f"L = −ln a_{k} = {loss:.4f}")
+        ax_g.bar(classes, a - y, color=colors, label="a − y")
+        ax_g.axhline(0, color="0.3", lw=0.8)
+        ax_g.set_ylim(-1, 1)
+        ax_g.set_xticks(classes)
+        ax_g.set_xlabel("类别 class m")
+        ax_g.set_ylabel("梯度 gradient a_m − y_m")
+        ax_g.set_title("∂L/∂(z/T) = a − y")
+        for ax in (ax_p, ax_g):
+            ax.legend(loc="upper right")
+        fig.tight_layout()
+        plt.show()
+
+    controls = {"T": t_slider, "k": k_menu, **{f"z{i}": s for i, s in enumerate(z_sliders)}}
+    out = widgets.interactive_output(draw, controls)
+    return widgets.VBox([widgets.VBox([*z_sliders, t_slider, k_menu]), out])

@@ -20,6 +20,7 @@ from ._checks import (
     check_positive_finite,
 )
 from .activations import sigmoid, sigmoid_prime
+from .binary_cross_entropy import binary_cross_entropy
 from .losses import quadratic_cost
 
 
@@ -33,14 +34,22 @@ class NeuronCost:
     delta: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 
 
-def _quadratic_delta(a, y, z):
+def quadratic_delta(a, y, z):
+    """δ = ∂C/∂z of the quadratic cost for one neuron, per sample (chapter 1, eq. 4-2/4-3)."""
     # ∂C/∂z = ∂C/∂a · ∂a/∂z = (a − y) σ'(z)
     return (a - y) * sigmoid_prime(z)
 
 
+def cross_entropy_delta(a, y, z):
+    """δ = ∂C/∂z of the cross-entropy cost for one neuron, per sample (chapter 2, eq. 8-13)."""
+    # ∂C/∂z = ∂C/∂a · ∂a/∂z = [(a − y) / (a(1 − a))] · a(1 − a) = a − y (chapter 2)
+    return a - y
+
+
 #: The costs the neuron can be trained with, by name. Later chapters add theirs.
 NEURON_COSTS: dict[str, NeuronCost] = {
-    "quadratic": NeuronCost("quadratic", "二次代价 quadratic", quadratic_cost, _quadratic_delta),
+    "quadratic": NeuronCost("quadratic", "二次代价 quadratic", quadratic_cost, quadratic_delta),
+    "cross_entropy": NeuronCost("cross_entropy", "交叉熵 cross-entropy", binary_cross_entropy, cross_entropy_delta),
 }
 
 
