@@ -63,7 +63,7 @@ book: build
 
 pytest: $(STAMP) fonts
 	@start=$$(date +%s); \
-	MPLBACKEND=Agg $(BIN)/python -m pytest; status=$$?; \
+	$(BIN)/python -m pytest; status=$$?; \
 	echo "time: pytest (unit, bilingual, site, nbval) $$(( $$(date +%s) - start )) s"; \
 	exit $$status
 

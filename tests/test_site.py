@@ -35,7 +35,11 @@ def test_pages_have_both_languages_with_lang_attributes(site, page):
     assert zh >= 1 and zh == en == html.count('<div class="lang-pair">')
 
 
-@pytest.mark.parametrize("page", PAGES)
+def test_index_redirects_to_the_preface(site):
+    assert 'url=intro.html' in _read(site, "index.html")
+
+
+@pytest.mark.parametrize("page", PAGES[1:])
 def test_pages_load_the_language_switch(site, page):
     html = _read(site, page)
     assert re.search(r'<script src="(\.\./)?_static/bilingual\.js', html)
