@@ -10,7 +10,7 @@ On ``source-read`` (the event that hands myst-nb the notebook text) every
 tagged cell is wrapped in a ``{lang}`` directive, so the ``.ipynb`` on disk and
 its download stay clean. The directive renders ``<div lang="zh-Hans">`` or
 ``<div lang="en">``; a zh block and its en partner are wrapped together in a
-``lang-pair`` container, which the language switch in ``_static`` shows or
+``lang-pair`` container, which the language switch in ``_ext/static`` shows or
 hides. The extension warns (and so fails a ``-W`` build) when a tagged block
 holds a heading or a labelled equation, or when a zh block has no en partner
 or the reverse.
@@ -33,6 +33,9 @@ logger = logging.getLogger(__name__)
 LANGS = {"zh": "zh-Hans", "en": "en"}
 #: Course terms (交叉熵, 反向传播, …) that jieba must keep whole in the search index.
 SEARCH_DICT = Path(__file__).with_name("zh_search_dict.txt")
+#: The language switch (bilingual.js, bilingual.css). Not in the book's _static,
+#: which Jupyter Book would include a second time.
+STATIC = Path(__file__).with_name("static")
 #: Long enough never to clash with a fence inside a cell.
 FENCE = ":" * 12
 
@@ -197,15 +200,16 @@ def pair_blocks(app: Sphinx, doctree: nodes.document) -> None:
             )
 
 
-def use_search_dictionary(app: Sphinx, config) -> None:
-    """Teach jieba, which segments Chinese for the search index, the course's terms."""
+def configure(app: Sphinx, config) -> None:
+    """Serve the switch's files, and teach jieba (Chinese search segmentation) the course's terms."""
+    config.html_static_path = [*config.html_static_path, str(STATIC)]
     options = dict(config.html_search_options or {})
     options.setdefault("dict", str(SEARCH_DICT))
     config.html_search_options = options
 
 
 def setup(app: Sphinx):
-    app.connect("config-inited", use_search_dictionary)
+    app.connect("config-inited", configure)
     app.add_node(lang_block, html=(visit_lang_block_html, depart_div_html))
     app.add_node(lang_pair, html=(visit_lang_pair_html, depart_div_html))
     app.add_directive("lang", LangDirective)

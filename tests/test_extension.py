@@ -48,7 +48,6 @@ def _mini_book(tmp_path: Path, cells) -> Path:
     book = tmp_path / "book"
     book.mkdir()
     shutil.copytree(ROOT / "_ext", book / "_ext")
-    shutil.copytree(ROOT / "_static", book / "_static")
     shutil.copy(ROOT / "_config.yml", book / "_config.yml")
     (book / "_toc.yml").write_text("format: jb-book\nroot: page\n", encoding="utf-8")
     nb = nbformat.v4.new_notebook()
