@@ -110,3 +110,11 @@ def test_no_banned_translation(path):
         text = text.split("## 避免的译法")[0]
     found = [bad for _, bad in banned_terms() if bad and bad in text]
     assert not found, f"{path.name} uses {found}"
+
+
+def test_every_chapter_is_in_the_toc():
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    files = [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    assert [f for f in files if f.startswith("chapters/")] == [f"chapters/{p.stem}" for p in CHAPTERS]

@@ -13,6 +13,7 @@ from .binary_cross_entropy import (
 )
 from .explorers import neuron_explorer, plot_neuron_run
 from .explorers import softmax_explorer
+from .explorers import training_explorer
 from .gradcheck import (
     DEFAULT_THRESHOLD,
     GradientCheck,
@@ -40,6 +41,20 @@ from .neuron import (
     quadratic_delta,
     train_neuron,
 )
+from .data import DigitsSplit, load_digits_split
+from .network import (
+    NETWORK_COSTS,
+    ForwardCache,
+    NetworkParams,
+    network_backward,
+    network_cost,
+    network_forward,
+    network_init,
+    network_loss,
+    network_predict,
+    network_step,
+)
+from .training import TrainingHistory, accuracy, confusion_matrix, train
 from .plotting import configure_matplotlib, find_cjk_font
 from .show import show_source
 from .softmax import (
@@ -102,4 +117,22 @@ __all__ = [
     "softmax_cross_entropy_grad",
     "softmax_explorer",
     "softmax_jacobian",
+    # chapter 4
+    "DigitsSplit",
+    "ForwardCache",
+    "NETWORK_COSTS",
+    "NetworkParams",
+    "TrainingHistory",
+    "accuracy",
+    "confusion_matrix",
+    "load_digits_split",
+    "network_backward",
+    "network_cost",
+    "network_forward",
+    "network_init",
+    "network_loss",
+    "network_predict",
+    "network_step",
+    "train",
+    "training_explorer",
 ]

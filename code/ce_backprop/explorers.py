@@ -102,24 +102,91 @@ def softmax_explorer(z=(2.0, 1.0, 0.1, -1.0), temperature=1.0, true_class=0):
         colors = ["tab:blue"] * len(z)
         colors[k] = "tab:orange"
         fig, (ax_p, ax_g) = plt.subplots(1, 2, figsize=(9.5, 3.6))
-        ax_p.bar(classes, a, color=colors, label="a = softmax(z/T)")
+        ax_p.bar(classes, a, color=colors)
         ax_p.set_ylim(0, 1)
         ax_p.set_xticks(classes)
         ax_p.set_xlabel("类别 class m")
         ax_p.set_ylabel("概率 probability a_m")
         ax_p.set_title(f"L = −ln a_{k} = {loss:.4f}")
-        ax_g.bar(classes, a - y, color=colors, label="a − y")
+        ax_g.bar(classes, a - y, color=colors)
         ax_g.axhline(0, color="0.3", lw=0.8)
         ax_g.set_ylim(-1, 1)
         ax_g.set_xticks(classes)
         ax_g.set_xlabel("类别 class m")
         ax_g.set_ylabel("梯度 gradient a_m − y_m")
         ax_g.set_title("∂L/∂(z/T) = a − y")
+        handles = [
+            plt.Rectangle((0, 0), 1, 1, color="tab:orange", label="真实类别 true class"),
+            plt.Rectangle((0, 0), 1, 1, color="tab:blue", label="其他类别 other classes"),
+        ]
         for ax in (ax_p, ax_g):
-            ax.legend(loc="upper right")
+            ax.legend(handles=handles, loc="upper right")
         fig.tight_layout()
         plt.show()
 
     controls = {"T": t_slider, "k": k_menu, **{f"z{i}": s for i, s in enumerate(z_sliders)}}
     out = widgets.interactive_output(draw, controls)
     return widgets.VBox([widgets.VBox([*z_sliders, t_slider, k_menu]), out])
+
+
+def training_explorer(hidden=32, eta=0.5, epochs=10, cost="cross_entropy", batch_size=32, seed=0):
+    """Train the three-layer network on the digits with a button (chapter 4).
+
+    Sliders: hidden units H, learning rate η, epochs; a menu for the cost
+    (softmax + cross-entropy, or sigmoid outputs + quadratic cost). The button
+    "训练 Train" trains from the same seeded start, with a progress bar, then
+    draws the cost and the accuracy per epoch (training and test set) and
+    prints the final test accuracy. One run with the defaults is shown at once.
+    """
+    from .data import load_digits_split
+    from .network import network_init
+    from .training import train
+
+    data = load_digits_split()
+    style = {"description_width": "8em"}
+    layout = widgets.Layout(width="28em")
+    h_slider = widgets.IntSlider(value=hidden, min=4, max=128, step=4, description="H 隐藏单元", style=style, layout=layout)
+    eta_slider = widgets.FloatLogSlider(value=eta, base=10, min=-2, max=1, step=0.05, description="η 学习率", readout_format=".3f", style=style, layout=layout)
+    epoch_slider = widgets.IntSlider(value=epochs, min=1, max=100, step=1, description="epochs 轮数", style=style, layout=layout)
+    cost_menu = widgets.Dropdown(
+        options=[("交叉熵 cross-entropy (softmax)", "cross_entropy"), ("二次代价 quadratic (sigmoid)", "quadratic")],
+        value=cost, description="cost 代价", style=style, layout=layout,
+    )
+    button = widgets.Button(description="训练 Train", button_style="primary")
+    bar = widgets.IntProgress(value=0, min=0, max=epochs, description="轮次 epoch", style=style, layout=layout)
+    out = widgets.Output()
+
+    def run(_=None):
+        rng = np.random.default_rng(seed)
+        params = network_init(data.X_train.shape[1], h_slider.value, 10, rng)
+        bar.max, bar.value = epoch_slider.value, 0
+
+        def progress(epoch, total):
+            bar.value = epoch
+
+        _, hist = train(params, data.X_train, data.y_train, epoch_slider.value, batch_size,
+                        eta_slider.value, rng, cost=cost_menu.value,
+                        X_val=data.X_test, y_val=data.y_test, progress=progress)
+        out.clear_output(wait=True)
+        with out:
+            ep = np.arange(hist.epochs + 1)
+            fig, (ax_l, ax_a) = plt.subplots(1, 2, figsize=(9.5, 3.4))
+            ax_l.plot(ep, hist.loss_train, label="训练 train")
+            ax_l.plot(ep, hist.loss_test, label="测试 test")
+            ax_l.set_xlabel("轮次 epoch")
+            ax_l.set_ylabel("代价 cost C")
+            ax_a.plot(ep, hist.acc_train, label="训练 train")
+            ax_a.plot(ep, hist.acc_test, label="测试 test")
+            ax_a.set_ylim(0, 1)
+            ax_a.set_xlabel("轮次 epoch")
+            ax_a.set_ylabel("准确率 accuracy")
+            ax_a.set_title(f"测试准确率 test accuracy = {hist.acc_test[-1]:.2%}")
+            for ax in (ax_l, ax_a):
+                ax.legend()
+            fig.tight_layout()
+            plt.show()
+
+    button.on_click(run)
+    run()
+    controls = widgets.VBox([h_slider, eta_slider, epoch_slider, cost_menu, widgets.HBox([button]), bar])
+    return widgets.VBox([controls, out])
