@@ -1,0 +1,120 @@
+"""Training the chapter 4 network on the digits: data split, metrics, the trainer."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+import ce_backprop as cb
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return cb.load_digits_split()
+
+
+def test_digits_split_is_stratified_and_scaled(digits):
+    assert digits.X_train.shape == (1347, 64) and digits.X_test.shape == (450, 64)
+    assert digits.X_train.min() == 0.0 and digits.X_train.max() == 1.0
+    share_train = np.bincount(digits.y_train) / len(digits.y_train)
+    share_test = np.bincount(digits.y_test) / len(digits.y_test)
+    assert np.abs(share_train - share_test).max() < 0.01
+    other = cb.load_digits_split(seed=1)
+    assert not np.array_equal(other.y_test, digits.y_test)
+    np.testing.assert_array_equal(cb.load_digits_split().y_test, digits.y_test)
+
+
+@pytest.mark.parametrize("bad", [0, 1, 1.5, -0.1, "0.25"])
+def test_digits_split_rejects_bad_test_size(bad):
+    with pytest.raises(ValueError, match="test_size"):
+        cb.load_digits_split(test_size=bad)
+
+
+def test_accuracy_and_confusion_matrix_by_hand():
+    t = np.array([0, 0, 1, 2, 2, 2])
+    p = np.array([0, 1, 1, 2, 0, 2])
+    assert cb.accuracy(t, p) == pytest.approx(4 / 6)
+    C = cb.confusion_matrix(t, p, 3)
+    np.testing.assert_array_equal(C, [[1, 1, 0], [0, 1, 0], [1, 0, 2]])
+    assert np.trace(C) / C.sum() == pytest.approx(cb.accuracy(t, p))
+
+
+def test_metrics_reject_bad_labels():
+    with pytest.raises(ValueError, match="same shape"):
+        cb.accuracy([0, 1], [0, 1, 1])
+    with pytest.raises(ValueError, match="integer"):
+        cb.accuracy([0.0, 1.0], [0, 1])
+    with pytest.raises(ValueError, match=r"y_pred must lie in \[0, 3\)"):
+        cb.confusion_matrix([0, 1], [0, 3], 3)
+
+
+def test_training_reaches_97_percent_on_the_digits_quickly(digits):
+    """The chapter's run: H = 64, 50 epochs, mini-batches of 32, η = 0.5, seed 0."""
+    rng = np.random.default_rng(0)
+    params = cb.network_init(64, 64, 10, rng)
+    start = time.perf_counter()
+    trained, hist = cb.train(params, digits.X_train, digits.y_train, epochs=50, batch_size=32, eta=0.5,
+                             rng=rng, X_val=digits.X_test, y_val=digits.y_test)
+    assert time.perf_counter() - start < 30
+    assert hist.acc_test[-1] >= 0.97
+    assert hist.acc_test[-1] == cb.accuracy(digits.y_test, cb.network_predict(trained, digits.X_test))
+    assert hist.loss_train[-1] < 0.1 * hist.loss_train[0]
+    assert abs(hist.loss_train[0] - np.log(10)) < 0.5
+
+
+def test_training_is_deterministic_and_leaves_params_alone(digits):
+    params = cb.network_init(64, 16, 10, np.random.default_rng(1))
+    before = params.copy()
+    calls = []
+    runs = [cb.train(params, digits.X_train, digits.y_train, 3, 64, 0.5, np.random.default_rng(2),
+                     progress=lambda e, n: calls.append((e, n)))[1] for _ in range(2)]
+    np.testing.assert_array_equal(runs[0].loss_train, runs[1].loss_train)
+    assert runs[0].loss_train.shape == (4,) and runs[0].acc_test is None
+    assert calls == [(1, 3), (2, 3), (3, 3)] * 2
+    for (_, a), (_, b) in zip(params, before):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_quadratic_cost_also_learns(digits):
+    rng = np.random.default_rng(0)
+    params = cb.network_init(64, 32, 10, rng)
+    _, hist = cb.train(params, digits.X_train, digits.y_train, 10, 32, 2.0, rng, cost="quadratic",
+                       X_val=digits.X_test, y_val=digits.y_test)
+    assert hist.cost == "quadratic"
+    assert hist.loss_train[-1] < hist.loss_train[0]
+    assert hist.acc_test[-1] > 0.8
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"eta": 0}, "eta"),
+        ({"eta": float("nan")}, "eta"),
+        ({"batch_size": 0}, "batch_size"),
+        ({"epochs": -1}, "epochs"),
+        ({"rng": 0}, "rng"),
+        ({"X_val": np.zeros((2, 64))}, "X_val and y_val"),
+        ({"cost": "hinge"}, "unknown cost"),
+    ],
+)
+def test_train_rejects_bad_arguments(digits, kwargs, match):
+    args = dict(epochs=1, batch_size=32, eta=0.5, rng=np.random.default_rng(0))
+    args.update(kwargs)
+    params = cb.network_init(64, 8, 10, np.random.default_rng(0))
+    with pytest.raises(ValueError, match=match):
+        cb.train(params, digits.X_train[:40], digits.y_train[:40], **args)
+
+
+def test_train_rejects_bad_data(digits):
+    params = cb.network_init(64, 8, 10, np.random.default_rng(0))
+    rng = np.random.default_rng(0)
+    with pytest.raises(ValueError, match="one row per label"):
+        cb.train(params, digits.X_train[:40], digits.y_train[:39], 1, 8, 0.5, rng)
+    with pytest.raises(ValueError, match=r"labels must lie in \[0, 10\)"):
+        cb.train(params, digits.X_train[:40], digits.y_train[:40] + 10, 1, 8, 0.5, rng)
+    X = digits.X_train[:40].copy()
+    X[3, 5] = np.nan
+    with pytest.raises(ValueError, match="X contains NaN"):
+        cb.train(params, X, digits.y_train[:40], 1, 8, 0.5, rng)
