@@ -12,7 +12,7 @@ UV_VERSION := 0.13.9
 BUILD_LOG := _build/build.log
 JB_FLAGS := --all -W -n --keep-going
 
-.PHONY: book test build pytest fonts execute clean help
+.PHONY: book test build pytest fonts assets execute clean help
 
 help:
 	@echo "make book     build the site into _build/html"
@@ -48,7 +48,11 @@ fonts: $(STAMP)
 	@MPLBACKEND=Agg $(BIN)/python -c "import ce_backprop as cb, sys; sys.exit(0 if cb.CJK_FONT else 1)" \
 	  || { echo "fonts: Matplotlib finds no CJK font" >&2; exit 1; }
 
-build: $(STAMP) fonts
+# MathJax, RequireJS and the widget manager, served by the site itself (no CDN).
+assets: $(STAMP)
+	@$(BIN)/python tools/vendor_assets.py
+
+build: $(STAMP) fonts assets
 	@mkdir -p _build
 	@start=$$(date +%s); \
 	$(BIN)/jupyter-book build . $(JB_FLAGS) > $(BUILD_LOG) 2>&1; status=$$?; \

@@ -36,6 +36,8 @@ SEARCH_DICT = Path(__file__).with_name("zh_search_dict.txt")
 #: The language switch (bilingual.js, bilingual.css). Not in the book's _static,
 #: which Jupyter Book would include a second time.
 STATIC = Path(__file__).with_name("static")
+#: MathJax, RequireJS and the widget manager, unpacked by tools/vendor_assets.py.
+ASSETS = ".site-assets"
 #: Long enough never to clash with a fence inside a cell.
 FENCE = ":" * 12
 
@@ -201,11 +203,31 @@ def pair_blocks(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def configure(app: Sphinx, config) -> None:
-    """Serve the switch's files, and teach jieba (Chinese search segmentation) the course's terms."""
+    """Serve the switch and the front-end assets, and teach jieba the course's terms."""
     config.html_static_path = [*config.html_static_path, str(STATIC)]
+    use_local_assets(app, config)
     options = dict(config.html_search_options or {})
     options.setdefault("dict", str(SEARCH_DICT))
     config.html_search_options = options
+
+
+def use_local_assets(app: Sphinx, config) -> None:
+    """Serve MathJax, RequireJS and the widget manager from the site itself, not a CDN.
+
+    tools/vendor_assets.py (run by `make`) unpacks them into .site-assets/; a
+    build without them warns, and so fails under -W, rather than fall back to a CDN.
+    """
+    assets = Path(app.srcdir) / ASSETS
+    if not (assets / "mathjax" / "tex-mml-chtml.js").exists():
+        logger.warning(
+            f"the site's front-end assets are missing in {assets}: run `make assets` "
+            "(python tools/vendor_assets.py) so that the pages need no CDN",
+            type="bilingual",
+        )
+        return
+    config.html_static_path = [*config.html_static_path, str(assets)]
+    config.mathjax_path = "mathjax/tex-mml-chtml.js"
+    config.nb_ipywidgets_js = {"require.js": {}, "widgets/embed-amd.js": {}}
 
 
 def setup(app: Sphinx):

@@ -48,6 +48,7 @@ def _mini_book(tmp_path: Path, cells) -> Path:
     book = tmp_path / "book"
     book.mkdir()
     shutil.copytree(ROOT / "_ext", book / "_ext")
+    (book / ".site-assets").symlink_to(ROOT / ".site-assets")
     shutil.copy(ROOT / "_config.yml", book / "_config.yml")
     (book / "_toc.yml").write_text("format: jb-book\nroot: page\n", encoding="utf-8")
     nb = nbformat.v4.new_notebook()

@@ -93,3 +93,14 @@ def test_downloaded_notebook_is_the_clean_source(site, path):
     # The extension wraps tagged cells only in memory; the download is the file on disk.
     download = site / "_sources" / "chapters" / path.name
     assert download.read_bytes() == path.read_bytes()
+
+
+@pytest.mark.parametrize("page", PAGES[1:])
+def test_pages_load_nothing_from_a_cdn(site, page):
+    # MathJax, RequireJS and the widget manager come from _static (tools/vendor_assets.py).
+    html = _read(site, page)
+    external = re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?://[^"]+)"', html)
+    assert external == []
+    assert re.search(r'<script[^>]+src="(?:\.\./)?_static/mathjax/tex-mml-chtml\.js', html)
+    for local in re.findall(r'<(?:script|link)[^>]+(?:src|href)="((?:\.\./)?_static/[^"?]+)', html):
+        assert (site / Path(page).parent / local).resolve().exists(), local
