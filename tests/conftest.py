@@ -50,3 +50,13 @@ def banned_terms() -> list[tuple[str, str]]:
     """(English, banned Chinese rendering) pairs from glossary.md."""
     rows = markdown_table((ROOT / "glossary.md").read_text(encoding="utf-8"), "| English | 不要用")
     return [(r[0], r[1]) for r in rows]
+
+
+from hypothesis import settings  # noqa: E402
+
+# CI and `make test` are reproducible: the same examples on every run, and no
+# per-example deadline (a busy 2-core machine is slow, not wrong).
+# HYPOTHESIS_PROFILE=thorough explores far more random examples.
+settings.register_profile("course", derandomize=True, deadline=None, max_examples=100)
+settings.register_profile("thorough", deadline=None, max_examples=2000)
+settings.load_profile(__import__("os").environ.get("HYPOTHESIS_PROFILE", "course"))

@@ -1,0 +1,201 @@
+"""Benchmarks of the course: the network's training step, the notebooks, the book build.
+
+    python tools/bench.py                          # everything (make bench)
+    python tools/bench.py --kernels-only           # only the training-step table
+    python tools/bench.py --torch-python /tmp/torchvenv/bin/python
+                                                   # table measured by an interpreter that has PyTorch
+
+1. One training step of the chapter 4 network (Dx = 64, H = 64, Dy = 10): forward,
+   mean cross-entropy, backward, SGD update, at batch sizes 16, 256, 4096 in
+   float32 and float64. The library's ``cb.network_step`` against PyTorch CPU
+   doing the same step (forward, ``cross_entropy``, autograd ``backward``,
+   in-place update) with ``torch.set_num_threads`` equal to NumPy's BLAS
+   threads, measured in the same process, interleaved. Samples per second =
+   batch / median time of one step over several repeats, after a warm-up.
+2. Wall time of executing every chapter notebook (nbclient, nothing written).
+3. Wall time of a cold book build (``jupyter-book build --all`` of a copy of the
+   sources in a temporary directory; ``_build`` is not touched).
+
+PyTorch is not a dependency of the course; without it the table says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+DX, H, DY = 64, 64, 10
+BATCHES = (16, 256, 4096)
+DTYPES = ("float32", "float64")
+ETA = 0.01
+
+
+def blas_threads() -> int:
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return int(os.environ.get("OMP_NUM_THREADS", os.cpu_count() or 1))
+    counts = [p["num_threads"] for p in threadpool_info() if p.get("user_api") == "blas"]
+    return max(counts) if counts else 1
+
+
+def numpy_step(dtype: str, M: int):
+    import ce_backprop as cb
+
+    rng = np.random.default_rng(0)
+    params = cb.network_init(DX, H, DY, rng, dtype=dtype)
+    x = rng.random((M, DX)).astype(dtype)
+    y = rng.integers(0, DY, M)
+    return lambda: cb.network_step(params, x, y, ETA)
+
+
+def torch_step(dtype: str, M: int):
+    import torch
+
+    tdtype = getattr(torch, dtype)
+    g = torch.Generator().manual_seed(0)
+    W1 = (torch.randn(DX, H, generator=g, dtype=tdtype) / DX ** 0.5).requires_grad_()
+    b1 = torch.zeros(H, dtype=tdtype, requires_grad=True)
+    W2 = (torch.randn(H, DY, generator=g, dtype=tdtype) / H ** 0.5).requires_grad_()
+    b2 = torch.zeros(DY, dtype=tdtype, requires_grad=True)
+    params = (W1, b1, W2, b2)
+    x = torch.rand(M, DX, generator=g, dtype=tdtype)
+    y = torch.randint(0, DY, (M,), generator=g)
+
+    def step():
+        z2 = torch.sigmoid(x @ W1 + b1) @ W2 + b2
+        loss = torch.nn.functional.cross_entropy(z2, y)
+        loss.backward()
+        with torch.no_grad():
+            for p in params:
+                p -= ETA * p.grad
+                p.grad = None
+        return loss
+
+    return step
+
+
+def time_per_step(step, target_seconds: float = 0.05) -> float:
+    """Seconds per call: the mean over as many calls as fill about target_seconds."""
+    t0 = time.perf_counter()
+    step()
+    n = max(1, min(100_000, int(target_seconds / max(time.perf_counter() - t0, 1e-7))))
+    t0 = time.perf_counter()
+    for _ in range(n):
+        step()
+    return (time.perf_counter() - t0) / n
+
+
+def kernel_table(repeats: int, threads: int | None = None) -> None:
+    if threads is not None:
+        try:
+            from threadpoolctl import threadpool_limits
+        except ImportError:
+            print("threadpoolctl is not installed: --threads ignored for NumPy")
+        else:
+            threadpool_limits(threads)
+    threads = blas_threads()
+    try:
+        import torch
+    except ImportError:
+        torch = None
+    print(f"Training step of the chapter 4 network: Dx = {DX}, H = {H}, Dy = {DY}; "
+          f"forward + mean cross-entropy + backward + SGD update")
+    print(f"NumPy {np.__version__}, BLAS threads: {threads}; median of {repeats} repeats after warm-up")
+    if torch is None:
+        print("PyTorch is not installed: only NumPy is measured "
+              "(give --torch-python PATH for an interpreter that has it)")
+    else:
+        torch.set_num_threads(threads)
+        print(f"PyTorch {torch.__version__} CPU, torch.set_num_threads({threads}), measured in the same process, interleaved")
+    header = f"{'dtype':>8} {'batch':>6} {'NumPy samples/s':>16}"
+    if torch is not None:
+        header += f" {'PyTorch samples/s':>18} {'NumPy / PyTorch':>16}"
+    print(header)
+    for dtype in DTYPES:
+        for M in BATCHES:
+            steps = {"numpy": numpy_step(dtype, M)}
+            if torch is not None:
+                steps["torch"] = torch_step(dtype, M)
+            for step in steps.values():          # warm-up
+                for _ in range(5):
+                    step()
+            times = {k: [] for k in steps}
+            for _ in range(repeats):
+                for k, step in steps.items():    # interleaved: both see the same machine load
+                    times[k].append(time_per_step(step))
+            rate = {k: M / statistics.median(v) for k, v in times.items()}
+            line = f"{dtype:>8} {M:>6} {rate['numpy']:>16,.0f}"
+            if torch is not None:
+                line += f" {rate['torch']:>18,.0f} {rate['numpy'] / rate['torch']:>15.2f}×"
+            print(line, flush=True)
+
+
+def notebook_times() -> None:
+    try:
+        import nbformat
+        from nbclient import NotebookClient
+    except ImportError:
+        print("nbclient is not installed here; notebook timings skipped")
+        return
+    total = 0.0
+    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        t0 = time.perf_counter()
+        NotebookClient(nb, timeout=600, kernel_name="python3",
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        seconds = time.perf_counter() - t0
+        total += seconds
+        print(f"execute {path.relative_to(ROOT)}: {seconds:.1f} s", flush=True)
+    print(f"execute all chapters: {total:.1f} s")
+
+
+def book_build_time() -> None:
+    jb = Path(sys.executable).parent / "jupyter-book"
+    if not jb.exists():
+        print("jupyter-book is not installed here; book build timing skipped")
+        return
+    with tempfile.TemporaryDirectory(prefix="ce_bench_book_") as tmp:
+        src = Path(tmp) / "book"
+        shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns("_build", ".venv", ".git", "__pycache__", ".ipynb_checkpoints"))
+        t0 = time.perf_counter()
+        proc = subprocess.run([str(jb), "build", str(src), "--all"], capture_output=True, text=True)
+        seconds = time.perf_counter() - t0
+    status = "ok" if proc.returncode == 0 else f"FAILED (exit {proc.returncode})"
+    print(f"cold book build (jupyter-book build --all, temporary copy): {seconds:.1f} s, {status}")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--kernels-only", action="store_true", help="only the training-step table")
+    ap.add_argument("--no-book", action="store_true", help="skip the cold book build")
+    ap.add_argument("--repeats", type=int, default=7)
+    ap.add_argument("--threads", type=int, help="BLAS and PyTorch threads (default: NumPy's BLAS threads)")
+    ap.add_argument("--torch-python", help="run the training-step table with this interpreter (one with PyTorch)")
+    args = ap.parse_args(argv)
+    if args.torch_python:
+        extra = ["--threads", str(args.threads)] if args.threads else []
+        subprocess.run([args.torch_python, __file__, "--kernels-only", "--repeats", str(args.repeats), *extra], check=True)
+    else:
+        kernel_table(args.repeats, args.threads)
+    if args.kernels_only:
+        return 0
+    print()
+    notebook_times()
+    if not args.no_book:
+        book_build_time()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
