@@ -12,7 +12,7 @@ UV_VERSION := 0.13.9
 BUILD_LOG := _build/build.log
 JB_FLAGS := --all -W -n --keep-going
 
-.PHONY: book test build pytest fonts assets execute bench clean help
+.PHONY: book test build pytest fonts assets browser execute bench clean help
 
 help:
 	@echo "make book     build the site into _build/html"
@@ -49,6 +49,20 @@ fonts: $(STAMP)
 	@MPLBACKEND=Agg $(BIN)/python -c "import ce_backprop as cb, sys; sys.exit(0 if cb.CJK_FONT else 1)" \
 	  || { echo "fonts: Matplotlib finds no CJK font" >&2; exit 1; }
 
+# The browser tests drive Debian's Chromium (Playwright's own browser download is not used).
+browser:
+	@if command -v chromium >/dev/null 2>&1; then \
+	  echo "browser: $$(chromium --version 2>/dev/null | head -n1)"; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  echo "browser: installing Debian's chromium with apt-get"; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null \
+	  || echo "browser: chromium could not be installed; the browser tests will be skipped"; \
+	else \
+	  echo "browser: no chromium and no apt-get; the browser tests will be skipped"; \
+	fi
+
 # MathJax, RequireJS and the widget manager, served by the site itself (no CDN).
 assets: $(STAMP)
 	@$(BIN)/python tools/vendor_assets.py
@@ -66,13 +80,13 @@ book: build
 	@echo "  xdg-open _build/html/index.html      # or: open _build/html/index.html (macOS)"
 	@echo "  or serve it: $(BIN)/python -m http.server -d _build/html 8000  → http://127.0.0.1:8000"
 
-pytest: $(STAMP) fonts
+pytest: $(STAMP) fonts browser
 	@start=$$(date +%s); \
 	$(BIN)/python -m pytest; status=$$?; \
 	echo "time: pytest (unit, bilingual, site, nbval) $$(( $$(date +%s) - start )) s"; \
 	exit $$status
 
-test: $(STAMP) fonts
+test: $(STAMP) fonts browser
 	@start=$$(date +%s); \
 	$(MAKE) --no-print-directory build && $(MAKE) --no-print-directory pytest; status=$$?; \
 	echo "time: make test $$(( $$(date +%s) - start )) s in all"; \
