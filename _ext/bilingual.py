@@ -130,6 +130,47 @@ class LangDirective(SphinxDirective):
         return [node]
 
 
+_TEX_WORDS = {
+    "sigma": "σ", "delta": "δ", "eta": "η", "partial": "∂", "varepsilon": "ε", "epsilon": "ε",
+    "to": "→", "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "times": "×", "cdot": "·",
+    "infty": "∞", "approx": "≈", "ne": "≠", "odot": "⊙", "top": "ᵀ", "sum": "Σ", "quad": " ",
+}
+
+
+def _plain(markdown: str) -> str:
+    """Caption Markdown (with inline TeX) as plain text for an alt attribute."""
+    text = re.sub(r"\{\w+\}`([^`]*)`", r"\1", markdown)  # {eq}`x` → x
+    text = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", r"\1/\2", text)
+    text = re.sub(r"\\([A-Za-z]+)", lambda m: _TEX_WORDS.get(m.group(1), m.group(1)), text)
+    text = re.sub(r"[*_`${}\\]", "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def add_figure_alt_texts(cells: list[dict]) -> list[str]:
+    """Give every figure (a code cell with an image output) alt text in both languages.
+
+    The alt text is the zh/en caption pair that follows the figure, so a screen
+    reader in either language hears the caption. Returns the figures that have
+    no caption pair after them.
+    """
+    missing = []
+    for i, cell in enumerate(cells):
+        if cell.get("cell_type") != "code":
+            continue
+        if not any("image/png" in out.get("data", {}) for out in cell.get("outputs", [])):
+            continue
+        pair = cells[i + 1 : i + 3]
+        tags = [set(c.get("metadata", {}).get("tags", [])) for c in pair]
+        if len(pair) < 2 or "zh" not in tags[0] or "en" not in tags[1]:
+            missing.append(f"cell {i + 1} draws a figure but no zh/en caption pair follows it")
+            continue
+        texts = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"] for c in pair]
+        alt = f"{_plain(texts[0])} / {_plain(texts[1])}"
+        options = cell.setdefault("metadata", {}).setdefault("mystnb", {}).setdefault("image", {})
+        options.setdefault("alt", alt)
+    return missing
+
+
 def wrap_notebook(text: str) -> str | None:
     """The notebook JSON with each tagged markdown cell wrapped in a lang directive.
 
@@ -143,6 +184,7 @@ def wrap_notebook(text: str) -> str | None:
         return None
     if not isinstance(nb, dict) or "cells" not in nb:
         return None
+    add_figure_alt_texts(nb["cells"])
     for cell in nb["cells"]:
         tags = set(cell.get("metadata", {}).get("tags", []))
         langs = tags & set(LANGS)
@@ -178,7 +220,7 @@ def _tag_problems(text: str) -> list[str]:
             found.append(f"cell {i} is tagged both 'zh' and 'en'; a prose cell has one language")
         elif tags & {"zh", "en"} and cell.get("cell_type") != "markdown":
             found.append(f"cell {i} is a {cell.get('cell_type')} cell tagged {sorted(tags & {'zh', 'en'})}; only prose cells are tagged")
-    return found
+    return found + add_figure_alt_texts(cells)
 
 
 def pair_blocks(app: Sphinx, doctree: nodes.document) -> None:
