@@ -72,6 +72,7 @@ build: $(STAMP) fonts assets
 	@start=$$(date +%s); \
 	$(BIN)/jupyter-book build . $(JB_FLAGS) > $(BUILD_LOG) 2>&1; status=$$?; \
 	grep -E "WARNING|ERROR" $(BUILD_LOG) || true; \
+	[ $$status = 0 ] && { $(BIN)/python tools/build_lite.py >> $(BUILD_LOG) 2>&1 || status=$$?; }; \
 	echo "time: book build $$(( $$(date +%s) - start )) s (log: $(BUILD_LOG))"; \
 	exit $$status
 

@@ -190,3 +190,22 @@ def test_widgets_render_from_saved_state_and_say_they_are_live_on_binder(page, b
     assert re.search(r"Binder", text)
     assert page.errors == [], page.errors
     assert page.blocked == []
+
+
+def test_a_chapter_opens_in_jupyterlite(page, base_url):
+    """The JupyterLite button opens the chapter in the in-browser JupyterLab.
+
+    Running its cells needs the Pyodide runtime, which the reader's browser loads
+    from the Pyodide CDN; these tests run offline, so they check that the chapter
+    opens with its cells and that the Pyodide runtime is the only thing fetched
+    from outside the site.
+    """
+    _open(page, f"{base_url}chapters/01_single_neuron.html")
+    link = page.locator("a.lite-launch")
+    assert link.count() == 1
+    link.click()
+    title = page.wait_for_selector(".jp-Notebook .jp-MarkdownOutput h1", timeout=60000)
+    assert "单个神经元" in title.inner_text() and "A single neuron" in title.inner_text()
+    assert page.locator(".jp-Notebook .jp-CodeCell").count() > 0
+    page.wait_for_timeout(2000)
+    assert page.blocked and all("/pyodide/" in url for url in page.blocked), page.blocked

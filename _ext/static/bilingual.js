@@ -69,9 +69,24 @@
     }
   }
 
+  // On a chapter page: a button that opens the notebook in JupyterLite (in the browser, no server).
+  function buildLiteLink() {
+    var match = window.location.pathname.match(/chapters\/([^\/]+)\.html$/);
+    var host = document.querySelector(".lang-switch");
+    if (!match || !host) return;
+    var root = document.documentElement.dataset.content_root || "../";
+    var a = document.createElement("a");
+    a.className = "btn btn-sm lite-launch";
+    a.href = root + "lite/lab/index.html?path=" + encodeURIComponent(match[1] + ".ipynb");
+    a.textContent = "▶ JupyterLite";
+    a.title = "在浏览器中运行本章（无需服务器） · Run this chapter in the browser (no server)";
+    host.parentNode.insertBefore(a, host.nextSibling);
+  }
+
   apply(initialMode());
   document.addEventListener("DOMContentLoaded", function () {
     buildSwitch();
+    buildLiteLink();
     apply(document.documentElement.getAttribute("data-lang-mode") || "both");
   });
 })();
