@@ -50,7 +50,9 @@ def _mini_book(tmp_path: Path, cells) -> Path:
     shutil.copytree(ROOT / "_ext", book / "_ext")
     (book / ".site-assets").symlink_to(ROOT / ".site-assets")
     shutil.copy(ROOT / "_config.yml", book / "_config.yml")
-    (book / "_toc.yml").write_text("format: jb-book\nroot: page\n", encoding="utf-8")
+    # a second page: the theme's sidebar (and so the 404 page) needs a book with a TOC
+    (book / "_toc.yml").write_text("format: jb-book\nroot: page\nchapters:\n  - file: other\n", encoding="utf-8")
+    (book / "other.md").write_text("# 另一页 · Another page\n", encoding="utf-8")
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.cells = cells
