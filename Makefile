@@ -36,7 +36,7 @@ $(STAMP): requirements.txt code/pyproject.toml
 # Binder installs (apt.txt); elsewhere the message says what to install.
 fonts: $(STAMP)
 	@if fc-list :lang=zh family 2>/dev/null | grep -q .; then \
-	  echo "fonts: a CJK font is installed ($$(fc-list :lang=zh family | head -n1))"; \
+	  true; \
 	elif command -v apt-get >/dev/null 2>&1; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  echo "fonts: installing $$(grep -v '^#' apt.txt | xargs) with apt-get"; \
@@ -46,7 +46,7 @@ fonts: $(STAMP)
 	  echo "fonts: no CJK font found. Install Noto Sans CJK SC (or Source Han Sans SC) and run make again." >&2; exit 1; \
 	fi
 	@# Build Matplotlib's font cache now, so that no notebook prints "building the font cache".
-	@MPLBACKEND=Agg $(BIN)/python -c "import ce_backprop as cb, sys; sys.exit(0 if cb.CJK_FONT else 1)" \
+	@MPLBACKEND=Agg $(BIN)/python -c "import ce_backprop as cb, sys; print('fonts: figures use', cb.CJK_FONT); sys.exit(0 if cb.CJK_FONT else 1)" \
 	  || { echo "fonts: Matplotlib finds no CJK font" >&2; exit 1; }
 
 # The browser tests drive Debian's Chromium (Playwright's own browser download is not used).
