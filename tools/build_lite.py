@@ -34,9 +34,11 @@ def main() -> int:
             ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
         )
         wheels = tmp / "wheels"
+        source = shutil.copytree(  # build from a copy: setuptools writes build/ into its source
+            ROOT / "code", tmp / "code", ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__")
+        )
         subprocess.run(
-            [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
-             "-w", str(wheels), str(ROOT / "code")],
+            [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(wheels), str(source)],
             check=True,
         )
         (wheel,) = wheels.glob("*.whl")

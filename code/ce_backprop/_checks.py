@@ -65,6 +65,22 @@ def check_probabilities(p: np.ndarray, name: str) -> None:
         raise ValueError(f"{name} must lie in [0, 1] (probabilities), found {bad}")
 
 
+def check_labels(labels, name: str, num_classes: int | None = None) -> np.ndarray:
+    """Integer class indices of shape (M,), each in [0, num_classes) when that is given."""
+    if isinstance(labels, (str, bytes)) or labels is None:
+        raise ValueError(f"{name} must be integer class indices, got {type(labels).__name__}")
+    arr = np.asarray(labels)
+    if arr.dtype == np.bool_ or not np.issubdtype(arr.dtype, np.integer):
+        raise ValueError(f"{name} must be integer class indices, got dtype {arr.dtype}")
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must have shape (M,), got shape {arr.shape}")
+    bad = (arr < 0) if num_classes is None else (arr < 0) | (arr >= num_classes)
+    if bad.any():
+        allowed = f"[0, {num_classes})" if num_classes is not None else "[0, ∞)"
+        raise ValueError(f"{name} must lie in {allowed}, found {arr[bad][0]}")
+    return arr.astype(np.intp, copy=False)
+
+
 def scalar_or_array(arr: np.ndarray):
     """Give a 0-d result back as a NumPy scalar, anything else as it is."""
     return arr[()] if arr.ndim == 0 else arr

@@ -16,7 +16,7 @@ import numbers
 
 import numpy as np
 
-from ._checks import as_float_array, check_count, scalar_or_array
+from ._checks import as_float_array, check_count, check_labels, scalar_or_array
 
 
 def _logits_array(z, name: str, min_ndim: int = 1) -> np.ndarray:
@@ -111,24 +111,10 @@ def one_hot(labels, num_classes):
     K = check_count(num_classes, "num_classes")
     if K < 1:
         raise ValueError(f"num_classes must be >= 1, got {K}")
-    labels = _labels_array(labels, K)
+    labels = check_labels(labels, "labels", K)
     Y = np.zeros((labels.size, K))
     Y[np.arange(labels.size), labels] = 1.0
     return Y
-
-
-def _labels_array(labels, K: int) -> np.ndarray:
-    if isinstance(labels, (str, bytes)) or labels is None:
-        raise ValueError(f"labels must be integer class indices, got {type(labels).__name__}")
-    arr = np.asarray(labels)
-    if arr.dtype == np.bool_ or not np.issubdtype(arr.dtype, np.integer):
-        raise ValueError(f"labels must be integer class indices, got dtype {arr.dtype}")
-    if arr.ndim != 1:
-        raise ValueError(f"labels must have shape (M,), got shape {arr.shape}")
-    bad = (arr < 0) | (arr >= K)
-    if bad.any():
-        raise ValueError(f"labels must lie in [0, {K}) for {K} classes, found {arr[bad][0]}")
-    return arr.astype(np.intp)
 
 
 def _logits_and_targets(logits, targets):
@@ -141,7 +127,7 @@ def _logits_and_targets(logits, targets):
         raise ValueError("logits must hold at least one sample (M >= 1), got shape (0, K)")
     t = np.asarray(targets) if not isinstance(targets, (str, bytes)) and targets is not None else None
     if t is not None and t.ndim == 1:
-        labels = _labels_array(t, K)
+        labels = check_labels(t, "labels", K)
         if labels.shape[0] != M:
             raise ValueError(f"targets (labels) must have shape ({M},) to match logits {z.shape}, got {labels.shape}")
         return z, one_hot(labels, K).astype(z.dtype)

@@ -14,29 +14,15 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from ._checks import as_float_array, check_count, check_positive_finite
+from ._checks import as_float_array, check_count, check_labels, check_positive_finite
 from .network import NetworkParams, network_backward, network_cost, network_forward
 from .softmax import one_hot
 
 
-def _check_labels(y, name: str, num_classes: Optional[int] = None) -> np.ndarray:
-    if isinstance(y, (str, bytes)) or y is None:
-        raise ValueError(f"{name} must be integer class labels, got {type(y).__name__}")
-    arr = np.asarray(y)
-    if arr.dtype == np.bool_ or not np.issubdtype(arr.dtype, np.integer):
-        raise ValueError(f"{name} must be integer class labels, got dtype {arr.dtype}")
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must have shape (M,), got shape {arr.shape}")
-    if (arr < 0).any() or (num_classes is not None and (arr >= num_classes).any()):
-        bad = arr[(arr < 0) | (arr >= (num_classes or np.iinfo(arr.dtype).max))][0]
-        raise ValueError(f"{name} must lie in [0, {num_classes}), found {bad}")
-    return arr
-
-
 def accuracy(y_true, y_pred) -> float:
     """Fraction of rows whose predicted class equals the true class (chapter 4). (M,), (M,) -> float."""
-    t = _check_labels(y_true, "y_true")
-    p = _check_labels(y_pred, "y_pred")
+    t = check_labels(y_true, "y_true")
+    p = check_labels(y_pred, "y_pred")
     if t.shape != p.shape or t.size == 0:
         raise ValueError(f"y_true and y_pred must have the same shape (M,) with M >= 1, got {t.shape} and {p.shape}")
     return float(np.mean(t == p))
@@ -49,8 +35,8 @@ def confusion_matrix(y_true, y_pred, num_classes) -> np.ndarray:
     each row sums to the number of samples of its class.
     """
     K = check_count(num_classes, "num_classes")
-    t = _check_labels(y_true, "y_true", K)
-    p = _check_labels(y_pred, "y_pred", K)
+    t = check_labels(y_true, "y_true", K)
+    p = check_labels(y_pred, "y_pred", K)
     if t.shape != p.shape:
         raise ValueError(f"y_true and y_pred must have the same shape, got {t.shape} and {p.shape}")
     return np.bincount(t * K + p, minlength=K * K).reshape(K, K)
@@ -103,7 +89,7 @@ def train(params: NetworkParams, X, y, epochs, batch_size, eta, rng, cost="cross
         raise ValueError("progress must be a function progress(epoch, epochs) or None")
     params = params.copy() if isinstance(params, NetworkParams) else params
     X = as_float_array(X, "X")
-    y = _check_labels(y, "y")
+    y = check_labels(y, "y")
     if X.ndim != 2 or X.shape[0] != y.shape[0]:
         raise ValueError(f"X must have shape (n, Dx) with one row per label in y: X {X.shape}, y {y.shape}")
     X = X.astype(getattr(params, "dtype", np.float64), copy=False)
