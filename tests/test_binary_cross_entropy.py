@@ -160,3 +160,20 @@ def test_bad_input_raises(f, args, match):
 def test_training_a_saturated_neuron_with_exact_output_one_is_refused():
     with pytest.raises(ValueError, match="binary_cross_entropy_with_logits"):
         cb.train_neuron(40.0, 0.0, 1.0, 0.0, eta=0.1, epochs=1, cost="cross_entropy")
+
+
+def test_average_sigmoid_slope_over_outputs_is_one_sixth():
+    # ∫₀¹ σ(1 − σ) dσ = 1/2 − 1/3 = 1/6: on average over a ∈ (0, 1) the quadratic
+    # gradient (a − y)σ'(z) carries σ' ≈ 1/6 that the cross-entropy gradient lacks.
+    a = np.linspace(0.0, 1.0, 200_001)
+    assert np.trapezoid(a * (1 - a), a) == pytest.approx(1 / 6, rel=1e-9)
+
+
+def test_dividing_the_learning_rate_by_six_matches_the_quadratic_run_early_on():
+    # From a start that is not saturated, the quadratic cost at η and cross-entropy
+    # at η/6 move the output alike; cross-entropy at the same η runs far ahead.
+    quad = cb.train_neuron(0.6, 0.9, 1.0, 0.0, eta=0.15, epochs=25, cost="quadratic")
+    ce_sixth = cb.train_neuron(0.6, 0.9, 1.0, 0.0, eta=0.15 / 6, epochs=25, cost="cross_entropy")
+    ce_same = cb.train_neuron(0.6, 0.9, 1.0, 0.0, eta=0.15, epochs=25, cost="cross_entropy")
+    assert np.max(np.abs(quad.a - ce_sixth.a)) < 0.04  # chapter 2, figure 2.3: "less than 0.04"
+    assert np.max(np.abs(quad.a - ce_same.a)) > 0.2
