@@ -171,12 +171,12 @@ def add_figure_alt_texts(cells: list[dict]) -> list[str]:
     return missing
 
 
-def wrap_notebook(text: str) -> str | None:
-    """The notebook JSON with each tagged markdown cell wrapped in a lang directive.
+def wrap_notebook(text: str) -> tuple[str, list[str]] | None:
+    """The notebook JSON with each tagged markdown cell wrapped in a lang directive,
+    and the problems found in its cells (wrong tags, figures without a caption pair).
 
     Returns None when ``text`` is not a notebook. Tags other than zh/en are
-    left alone; a cell tagged both ways keeps its text and is reported by the
-    pairing check.
+    left alone; a cell tagged both ways keeps its text and is reported.
     """
     try:
         nb = json.loads(text)
@@ -184,7 +184,7 @@ def wrap_notebook(text: str) -> str | None:
         return None
     if not isinstance(nb, dict) or "cells" not in nb:
         return None
-    add_figure_alt_texts(nb["cells"])
+    problems = _tag_problems(nb["cells"]) + add_figure_alt_texts(nb["cells"])
     for cell in nb["cells"]:
         tags = set(cell.get("metadata", {}).get("tags", []))
         langs = tags & set(LANGS)
@@ -195,24 +195,21 @@ def wrap_notebook(text: str) -> str | None:
         if isinstance(source, list):
             source = "".join(source)
         cell["source"] = f"{FENCE}{{lang}} {lang}\n{source.rstrip()}\n{FENCE}\n"
-    return json.dumps(nb, ensure_ascii=False)
+    return json.dumps(nb, ensure_ascii=False), problems
 
 
 def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     if not str(app.env.doc2path(docname)).endswith(".ipynb"):
         return
-    for cell_tags in _tag_problems(source[0]):
-        logger.warning(cell_tags, location=docname, type="bilingual")
-    wrapped = wrap_notebook(source[0])
-    if wrapped is not None:
-        source[0] = wrapped
+    result = wrap_notebook(source[0])
+    if result is None:
+        return
+    source[0], problems = result
+    for problem in problems:
+        logger.warning(problem, location=docname, type="bilingual")
 
 
-def _tag_problems(text: str) -> list[str]:
-    try:
-        cells = json.loads(text).get("cells", [])
-    except (ValueError, AttributeError):
-        return []
+def _tag_problems(cells: list[dict]) -> list[str]:
     found = []
     for i, cell in enumerate(cells, start=1):
         tags = set(cell.get("metadata", {}).get("tags", []))
@@ -220,7 +217,7 @@ def _tag_problems(text: str) -> list[str]:
             found.append(f"cell {i} is tagged both 'zh' and 'en'; a prose cell has one language")
         elif tags & {"zh", "en"} and cell.get("cell_type") != "markdown":
             found.append(f"cell {i} is a {cell.get('cell_type')} cell tagged {sorted(tags & {'zh', 'en'})}; only prose cells are tagged")
-    return found + add_figure_alt_texts(cells)
+    return found
 
 
 def pair_blocks(app: Sphinx, doctree: nodes.document) -> None:

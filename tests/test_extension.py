@@ -36,7 +36,9 @@ def test_wrap_notebook_wraps_only_tagged_markdown_cells():
         nbformat.v4.new_markdown_cell("English", metadata={"tags": ["en", "hide-input"]}),
         nbformat.v4.new_code_cell("1 + 1", metadata={"tags": ["zh"]}),
     ]
-    cells = json.loads(wrap_notebook(json.dumps(nb)))["cells"]
+    text, problems = wrap_notebook(json.dumps(nb))
+    cells = json.loads(text)["cells"]
+    assert problems == ["cell 4 is a code cell tagged ['zh']; only prose cells are tagged"]
     assert cells[0]["source"] == "# T · T"
     assert cells[1]["source"].startswith("::::::::::::{lang} zh\n中文段落\n")
     assert cells[2]["source"].startswith("::::::::::::{lang} en\nEnglish\n")
