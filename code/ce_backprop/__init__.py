@@ -57,6 +57,7 @@ from .network import (
 from .training import TrainingHistory, accuracy, confusion_matrix, train
 from .plotting import configure_matplotlib, find_cjk_font
 from .show import show_source
+from . import exercises
 from .softmax import (
     log_softmax,
     logsumexp,
@@ -93,6 +94,7 @@ __all__ = [
     "cross_entropy_delta",
     "relative_error",
     "show_source",
+    "exercises",
     "sigmoid",
     "sigmoid_prime",
     "train_neuron",

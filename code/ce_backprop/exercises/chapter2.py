@@ -1,0 +1,7 @@
+"""Checkers for the implementation exercises of chapter 2."""
+
+from __future__ import annotations
+
+from ._harness import Case, Hint, run_cases  # noqa: F401
+
+__all__: list[str] = []
