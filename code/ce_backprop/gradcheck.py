@@ -188,8 +188,9 @@ class GradientCheck:
         line = f"{self.name}: error/tolerance = {self.ratio:.1e}"
         if self.passed:
             return f"{line} ✓"
+        where = f" at entry {list(self.worst_index)}" if self.worst_index else ""
         return (
-            f"{line} ✗ FAILED at entry {list(self.worst_index)}:"
+            f"{line} ✗ FAILED{where}:"
             f" analytic {self.analytic_value:.4g}, numerical {self.numeric_value:.4g}"
         )
 
