@@ -66,3 +66,23 @@ def test_bad_input_raises(bad):
         cb.sigmoid(bad)
     with pytest.raises(ValueError, match="z"):
         cb.sigmoid_prime(bad)
+
+
+@given(st.floats(-700, 700))
+def test_sigmoid_prime_has_full_relative_accuracy(z):
+    # e^{−|z|}/(1 + e^{−|z|})² has no subtraction; σ(z)σ(−z) must agree to rounding
+    e = math.exp(-abs(z))
+    assert cb.sigmoid_prime(z) == pytest.approx(e / (1 + e) ** 2, rel=1e-14, abs=0)
+
+
+def test_sigmoid_prime_at_large_z_is_not_zero():
+    # σ(40) rounds to 1 in float64, so σ(1 − σ) would give 0; σ'(40) ≈ e^{−40}
+    assert cb.sigmoid_prime(40.0) == pytest.approx(math.exp(-40), rel=1e-12)
+    assert cb.sigmoid_prime(np.float32(10.0)).dtype == np.float32
+    with np.errstate(over="raise", invalid="raise"):
+        assert cb.sigmoid_prime(np.array([-800.0, 800.0])).tolist() == [0.0, 0.0]
+
+
+def test_sigmoid_prime_passes_the_course_gradient_check_up_to_30():
+    for z in np.linspace(-30, 30, 61):
+        assert cb.gradient_check("σ'", cb.sigmoid, z, cb.sigmoid_prime(z)).passed, z

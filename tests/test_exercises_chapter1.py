@@ -40,9 +40,11 @@ def test_stable_sigmoid_prime_wrong_answers_get_their_hint(wrong, case, hint):
     assert hint in str(result)
 
 
-def test_the_library_sigmoid_prime_is_not_stable_enough_for_exercise_1_6():
-    # the library's σ(1 − σ) is exact enough for the book, not for z = 40
-    assert chapter1.check_stable_sigmoid_prime(cb.sigmoid_prime).failed_case == "z = 25, 40, 60"
+def test_the_library_sigmoid_prime_solves_exercise_1_6():
+    # σ(z)σ(−z) has no subtraction; the textbook σ(1 − σ) loses every digit at z = 40
+    assert chapter1.check_stable_sigmoid_prime(cb.sigmoid_prime).passed
+    textbook = lambda z: cb.sigmoid(z) * (1 - cb.sigmoid(z))  # noqa: E731
+    assert chapter1.check_stable_sigmoid_prime(textbook).failed_case == "z = 25, 40, 60"
 
 
 def test_quartic_delta():

@@ -1,7 +1,7 @@
 """Activation functions and their derivatives.
 
 Derived in chapter 1 (01_single_neuron): the sigmoid σ(z) = 1 / (1 + e^{−z})
-and its derivative σ'(z) = σ(z)(1 − σ(z)).
+and its derivative σ'(z) = σ(z)(1 − σ(z)) = σ(z)σ(−z).
 """
 
 from __future__ import annotations
@@ -28,8 +28,11 @@ def sigmoid(z):
 def sigmoid_prime(z):
     """The derivative σ'(z) = σ(z)(1 − σ(z)) of the sigmoid, element-wise (chapter 1).
 
+    Computed as σ(z) σ(−z), which equals σ(z)(1 − σ(z)) because 1 − σ(z) = σ(−z),
+    but never subtracts: for large z, 1 − σ(z) would keep only rounding error
+    (at z = 40, σ(z) rounds to 1 and σ(z)(1 − σ(z)) to 0; exercise 1.6).
     Its maximum is σ'(0) = 1/4; it is below 0.018 once |z| > 4, which is why a
     saturated sigmoid neuron learns slowly under the quadratic cost.
     """
-    s = np.asarray(sigmoid(z))
-    return scalar_or_array(s * (1.0 - s))
+    z = as_float_array(z, "z", allow_inf=True)
+    return scalar_or_array(np.asarray(sigmoid(z) * sigmoid(-z)))

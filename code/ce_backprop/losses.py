@@ -15,7 +15,7 @@ def _n_samples(a: np.ndarray) -> int:
 
 
 def quadratic_cost(a, y) -> float:
-    """Quadratic cost C = (1/n) Σ_x ½‖y(x) − a(x)‖² (chapter 1, equation 4-1).
+    """Quadratic cost C = (1/n) Σ_x ½‖y(x) − a(x)‖² (chapter 1; the lecture note's (4-1)).
 
     ``a`` and ``y`` have the same shape: a scalar (one sample, one output),
     ``(n,)`` (n samples, one output each) or ``(n, k)`` (n samples, k outputs).

@@ -3,8 +3,8 @@
 The neuron computes z = x·w + b and a = σ(z). For any cost C(a, y) the chain
 rule gives ∂C/∂w = (1/n) Σ_x δ x and ∂C/∂b = (1/n) Σ_x δ with δ = ∂C/∂z, so a
 cost is fully described, for training, by its δ. For the quadratic cost
-δ = (a − y) σ'(z) (equations 4-2 and 4-3): the factor σ'(z) is what makes a
-saturated neuron learn slowly.
+δ = (a − y) σ'(z) (the lecture note's (4-2) and (4-3)): the factor σ'(z) is what
+makes a saturated neuron learn slowly.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ class NeuronCost:
 
 
 def quadratic_delta(a, y, z):
-    """δ = ∂C/∂z of the quadratic cost for one neuron, per sample (chapter 1, eq. 4-2/4-3)."""
+    """δ = ∂C/∂z of the quadratic cost for one neuron, per sample (chapter 1; the lecture note's (4-2), (4-3))."""
     # ∂C/∂z = ∂C/∂a · ∂a/∂z = (a − y) σ'(z)
     return (a - y) * sigmoid_prime(z)
 
@@ -103,7 +103,7 @@ def neuron_gradients(w, b, x, y, cost: str = "quadratic"):
     """(∂C/∂w, ∂C/∂b) of the neuron for the named cost, averaged over the n samples.
 
     ∂C/∂w = (1/n) Σ_x δ x and ∂C/∂b = (1/n) Σ_x δ with δ = ∂C/∂z from the cost
-    (chapter 1: for the quadratic cost δ = (a − y) σ'(z), equations 4-2, 4-3).
+    (chapter 1: for the quadratic cost δ = (a − y) σ'(z), the lecture note's (4-2), (4-3)).
     ∂C/∂w has the shape of ``w`` (a scalar w gives a scalar).
     """
     c = _get_cost(cost)
