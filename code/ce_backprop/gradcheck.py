@@ -8,9 +8,8 @@ centred difference
 How far n_i may be from the true derivative (chapter 1, section
 ``sec-ch1-gradcheck``):
 
-* truncation: h² |f‴| / 6. For the course's functions |f‴| is about as large
-  as |f′|, so this is about 2e-13 relative to the derivative at h = 1e-6
-  (2e-11 at h = 1e-5);
+* truncation: h² |f‴| / 6. For the course's functions |f‴| is of the order of
+  |f| (and of |f′|), so this is about 2e-13 at h = 1e-6 and 2e-11 at h = 1e-5;
 * rounding: f itself is known only to about ε S, where ε = 2.2e-16 is the
   float64 machine epsilon and S the size of the numbers f is built from. The
   difference quotient turns this into an absolute error of about ε S / h:
