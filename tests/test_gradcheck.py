@@ -158,3 +158,17 @@ def test_bad_step_raises(h):
 def test_non_finite_function_raises():
     with pytest.raises(ValueError, match="non-finite"), np.errstate(divide="ignore", invalid="ignore"):
         cb.numerical_gradient(lambda v: float(np.log(v[0])), np.array([0.0]))
+
+
+def test_numerical_gradient_divides_by_the_step_really_taken():
+    # at x = 1000, x ± 1e-6 are not exactly 2e-6 apart in float64; f(v) = v must still give 1
+    for x0 in (1000.0, -3.7e5):
+        assert (x0 + 1e-6) - (x0 - 1e-6) != 2e-6
+        assert cb.numerical_gradient(lambda v: float(v[0]), np.array([x0])).tolist() == [1.0]
+
+
+def test_scalar_failure_names_no_entry_and_vector_failure_does():
+    scalar = cb.gradient_check("g", lambda v: float(v) ** 2, 1.5, -3.0)
+    assert str(scalar).endswith("✗ FAILED: analytic -3, numerical 3")
+    vector = cb.gradient_check("g", lambda v: float(np.sum(v**2)), np.array([[1.0, 2.0]]), np.array([[2.0, -4.0]]))
+    assert "✗ FAILED at entry [0, 1]: analytic -4, numerical 4" in str(vector) and vector.worst_index == (0, 1)
