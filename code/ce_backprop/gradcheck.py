@@ -166,7 +166,7 @@ class GradientCheck:
     worst_index: tuple | None = None
     analytic_value: float | None = None
     numeric_value: float | None = None
-    rounding: float | None = None  # the estimate ε·S/h used for the tolerance
+    rounding: float | None = None  # the absolute part (margin·ε·S + |Δ²f|)/h at the worst entry
 
     @property
     def passed(self) -> bool:
