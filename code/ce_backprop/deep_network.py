@@ -252,14 +252,14 @@ def _backward(params: DeepParams, cache: DeepCache, y: np.ndarray) -> DeepParams
     M = cache.x.shape[0]
     delta = cache.probs.copy()
     delta[np.arange(M), y] -= 1.0
-    delta /= M                                           # δ^L = (ŷ − Y) / M
+    delta /= M                                # δ^L = (ŷ − Y) / M
     L = len(params.weights)
     dWs, dbs = [None] * L, [None] * L
-    for i in range(L - 1, -1, -1):                       # layer ℓ = i + 1, from L down to 1
-        dWs[i] = cache.activations[i].T @ delta          # a^{ℓ−1 ᵀ} δ^ℓ   (n_{ℓ−1}, n_ℓ)
-        dbs[i] = delta.sum(axis=0)                       # column sums      (n_ℓ,)
+    for i in range(L - 1, -1, -1):            # layer ℓ = i + 1, from L to 1
+        dWs[i] = cache.activations[i].T @ delta   # a^{ℓ−1}ᵀ δ^ℓ
+        dbs[i] = delta.sum(axis=0)                # column sums of δ^ℓ
         if i > 0:
-            dA = delta @ params.weights[i].T             # δ^ℓ W^ℓᵀ          (M, n_{ℓ−1})
+            dA = delta @ params.weights[i].T      # δ^ℓ W^ℓᵀ, then ⊙ f′(z^{ℓ−1})
             delta = _times_f_prime(dA, cache.activations[i], params.activation)
     return DeepParams(dWs, dbs, params.activation)
 
