@@ -58,6 +58,7 @@ from .training import TrainingHistory, accuracy, confusion_matrix, train
 from .plotting import configure_matplotlib, find_cjk_font
 from .show import show_source
 from . import exercises
+from . import autodiff
 from .softmax import (
     log_softmax,
     logsumexp,
@@ -95,6 +96,7 @@ __all__ = [
     "relative_error",
     "show_source",
     "exercises",
+    "autodiff",
     "sigmoid",
     "sigmoid_prime",
     "train_neuron",
