@@ -106,7 +106,7 @@ def topological_order(root: Tensor) -> list:
         elif id(node) not in seen:
             seen.add(id(node))
             stack.append((node, True))
-            stack.extend((p, False) for p in node.parents if id(p) not in seen)
+            stack.extend((p, False) for p in reversed(node.parents) if id(p) not in seen)
     return order
 
 
