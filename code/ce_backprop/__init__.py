@@ -2,7 +2,15 @@
 
 Each function is defined once, here, and its docstring names the chapter that
 derives it. A chapter starts with ``import ce_backprop as cb``.
+
+The core needs only NumPy. The explorers (ipywidgets, Matplotlib) and the
+plotting set-up are imported on first use (``cb.neuron_explorer``, ...), and
+the course's Matplotlib fonts are configured at import only when Matplotlib is
+already imported (the chapters import ``matplotlib.pyplot`` first).
 """
+
+import importlib as _importlib
+import sys as _sys
 
 from .activations import sigmoid, sigmoid_prime
 from .binary_cross_entropy import (
@@ -11,9 +19,6 @@ from .binary_cross_entropy import (
     binary_cross_entropy_grad_logits,
     binary_cross_entropy_with_logits,
 )
-from .explorers import neuron_explorer, plot_neuron_run
-from .explorers import softmax_explorer
-from .explorers import training_explorer
 from .gradcheck import (
     DEFAULT_THRESHOLD,
     GradientCheck,
@@ -55,7 +60,24 @@ from .network import (
     network_step,
 )
 from .training import TrainingHistory, accuracy, confusion_matrix, train
-from .plotting import configure_matplotlib, find_cjk_font
+from .hidden_activations import relu, relu_prime, tanh, tanh_prime
+from .deep_network import (
+    HIDDEN_ACTIVATIONS,
+    INITIALISATIONS,
+    DeepCache,
+    DeepHistory,
+    DeepParams,
+    dead_unit_fraction,
+    deep_backward,
+    deep_forward,
+    deep_init,
+    deep_loss,
+    deep_predict,
+    deep_step,
+    init_std,
+    layer_gradient_norms,
+    train_deep,
+)
 from .show import show_source
 from . import exercises
 from . import autodiff
@@ -71,8 +93,39 @@ from .softmax import (
 
 __version__ = "0.1.0"
 
-#: The CJK font the figures use on this machine (None: Chinese would not render).
-CJK_FONT = configure_matplotlib()
+#: Names served lazily by module-level ``__getattr__``: name -> submodule. These
+#: submodules need Matplotlib (and the explorers ipywidgets), which the core does not.
+_LAZY = {
+    "neuron_explorer": "explorers",
+    "plot_neuron_run": "explorers",
+    "softmax_explorer": "explorers",
+    "training_explorer": "explorers",
+    "deep_explorer": "deep_explorer",
+    "configure_matplotlib": "plotting",
+    "find_cjk_font": "plotting",
+}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        value = getattr(_importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    if name == "CJK_FONT":
+        #: The CJK font the figures use on this machine (None: Chinese would not render).
+        value = globals()["CJK_FONT"] = __getattr__("configure_matplotlib")()
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY) | {"CJK_FONT"})
+
+
+# A notebook imports matplotlib.pyplot before the course package: set the fonts now,
+# so that its first figure already renders Chinese. Without Matplotlib, nothing happens.
+if _sys.modules.get("matplotlib") is not None:
+    CJK_FONT = __getattr__("configure_matplotlib")()
 
 __all__ = [
     "CJK_FONT",
@@ -139,4 +192,25 @@ __all__ = [
     "network_step",
     "train",
     "training_explorer",
+    # chapter 5
+    "DeepCache",
+    "DeepHistory",
+    "DeepParams",
+    "HIDDEN_ACTIVATIONS",
+    "INITIALISATIONS",
+    "dead_unit_fraction",
+    "deep_backward",
+    "deep_explorer",
+    "deep_forward",
+    "deep_init",
+    "deep_loss",
+    "deep_predict",
+    "deep_step",
+    "init_std",
+    "layer_gradient_norms",
+    "relu",
+    "relu_prime",
+    "tanh",
+    "tanh_prime",
+    "train_deep",
 ]

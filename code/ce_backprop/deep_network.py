@@ -1,0 +1,426 @@
+"""A network of any depth and its backward pass (chapter 5, 05_deep_networks).
+
+Layers ℓ = 1..L with sizes n_0 (inputs), n_1, ..., n_L (classes). For a batch
+of M rows, a^0 = x and
+
+    z^ℓ = a^{ℓ−1} W^ℓ + b^ℓ     (M, n_{ℓ−1}) @ (n_{ℓ−1}, n_ℓ) + (n_ℓ,) -> (M, n_ℓ)
+    a^ℓ = f(z^ℓ)                 ℓ < L: the hidden activation f (sigmoid, tanh or ReLU)
+    ŷ   = softmax(z^L)           (M, n_L)
+
+with the mean cross-entropy C = −(1/M) Σ_i ln ŷ_{i, y_i}. The backward pass is
+the recurrence of chapter 4, with f′ in place of σ′:
+
+    δ^L = (ŷ − Y) / M                                  (M, n_L)
+    δ^ℓ = (δ^{ℓ+1} W^{ℓ+1 ᵀ}) ⊙ f′(z^ℓ)                 (M, n_ℓ)
+    ∂C/∂W^ℓ = a^{ℓ−1 ᵀ} δ^ℓ                            (n_{ℓ−1}, n_ℓ)
+    ∂C/∂b^ℓ = column sums of δ^ℓ                       (n_ℓ,)
+
+f′ is computed from the stored activation a = f(z): σ′ = a(1 − a),
+tanh′ = 1 − a², ReLU′ = [a > 0] (so ReLU′(0) = 0, see hidden_activations).
+With layer sizes (Dx, H, Dy) and the sigmoid this is exactly chapter 4's
+network (``network.py``), which stays as the worked small case.
+
+Speed: the sigmoid is computed in one stable pass as σ(z) = ½(1 + tanh(z/2)),
+the identity tanh(z) = 2σ(2z) − 1 read backwards. It never overflows; its error
+is absolute, below ε (σ(−40) ≈ 4e-18 comes out as 0, just as 1 − σ(40) does in
+any form), which a network cannot tell from σ itself. The public functions check
+their input once, and ``train_deep`` validates once and then calls an unchecked
+step that updates the parameters in place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+import numpy as np
+
+from ._checks import as_float_array, check_count, check_labels, check_positive_finite
+from .training import accuracy
+
+#: The hidden-layer activations the network supports.
+HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu")
+
+#: The named initialisations of ``deep_init`` (a positive float is also accepted).
+INITIALISATIONS = ("xavier", "he")
+
+
+@dataclass
+class DeepParams:
+    """Weights W^ℓ (n_{ℓ−1}, n_ℓ), biases b^ℓ (n_ℓ,) for ℓ = 1..L, and the hidden activation (chapter 5).
+
+    ``weights[ℓ−1]`` is W^ℓ. ``activation`` ("sigmoid", "tanh" or "relu") is
+    used in every hidden layer; the output layer is always a softmax. The
+    gradients of ``deep_backward`` come back in the same class and shapes.
+    """
+
+    weights: list
+    biases: list
+    activation: str = "sigmoid"
+
+    def __iter__(self):
+        """(name, array) pairs W1, b1, W2, b2, ... (layer by layer)."""
+        for i, (W, b) in enumerate(zip(self.weights, self.biases), start=1):
+            yield f"W{i}", W
+            yield f"b{i}", b
+
+    def copy(self) -> "DeepParams":
+        return DeepParams([W.copy() for W in self.weights], [b.copy() for b in self.biases], self.activation)
+
+    @property
+    def layer_sizes(self) -> tuple:
+        """(n_0, n_1, ..., n_L)."""
+        return (self.weights[0].shape[0], *(W.shape[1] for W in self.weights))
+
+    @property
+    def depth(self) -> int:
+        """L, the number of weight layers (hidden layers + 1)."""
+        return len(self.weights)
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.weights[0].dtype
+
+
+@dataclass(frozen=True)
+class DeepCache:
+    """What the forward pass keeps (chapter 5).
+
+    ``x`` (M, n_0); ``zs[i]`` is z^{i+1} (M, n_{i+1}) for i = 0..L−1;
+    ``activations[i]`` is a^i, the input of layer i+1, for i = 0..L−1
+    (so ``activations[0]`` is x and the hidden activations are
+    ``activations[1:]``); ``probs`` is ŷ = softmax(z^L) (M, n_L).
+    """
+
+    x: np.ndarray
+    zs: list
+    activations: list
+    probs: np.ndarray
+
+
+# --- initialisation ---------------------------------------------------------------
+
+def deep_init(layer_sizes, rng, activation="sigmoid", init="xavier", dtype=np.float64) -> DeepParams:
+    """Random weights and zero biases for layers of the given sizes (chapter 5).
+
+    ``layer_sizes`` = (n_0, n_1, ..., n_L), at least two sizes, each ≥ 1.
+    Every W^ℓ (n_{ℓ−1}, n_ℓ) is drawn from N(0, s²) with fan_in = n_{ℓ−1},
+    fan_out = n_ℓ and
+
+    - ``init="xavier"`` (Glorot): s² = 2 / (fan_in + fan_out), for sigmoid and tanh;
+    - ``init="he"``: s² = 2 / fan_in, for ReLU;
+    - ``init=<positive float> c``: s = c / √fan_in, so c = 1 gives Var w = 1/fan_in
+      and is chapter 4's ``network_init(..., scale=c)``; c = 0.1 is "too small",
+      c = 5 "too large".
+
+    ``rng`` is a np.random.Generator; the weights are drawn layer by layer,
+    in float64, then cast to ``dtype`` (float32 or float64).
+    """
+    if isinstance(layer_sizes, (str, bytes)) or not hasattr(layer_sizes, "__len__"):
+        raise ValueError(f"layer_sizes must be a sequence of layer widths (n_0, ..., n_L), got {layer_sizes!r}")
+    sizes = [check_count(n, "layer_sizes entry") for n in layer_sizes]
+    if len(sizes) < 2:
+        raise ValueError(f"layer_sizes needs at least an input and an output size, got {list(layer_sizes)}")
+    if min(sizes) < 1:
+        raise ValueError(f"every layer size must be >= 1, got {sizes}")
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {type(rng).__name__}")
+    _check_activation(activation)
+    dtype = np.dtype(dtype)
+    if dtype not in (np.float32, np.float64):
+        raise ValueError(f"dtype must be float32 or float64, got {dtype}")
+    if isinstance(init, str):
+        if init not in INITIALISATIONS:
+            raise ValueError(f"unknown init {init!r}; choose one of {list(INITIALISATIONS)} or a positive scale")
+    else:
+        init = check_positive_finite(init, "init (scale)")
+    weights, biases = [], []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+        weights.append(rng.normal(0.0, init_std(fan_in, fan_out, init), size=(fan_in, fan_out)).astype(dtype))
+        biases.append(np.zeros(fan_out, dtype))
+    return DeepParams(weights, biases, activation)
+
+
+def init_std(fan_in: int, fan_out: int, init) -> float:
+    """The standard deviation s of the weights of one layer under ``init`` (chapter 5); see ``deep_init``."""
+    if init == "xavier":
+        return float(np.sqrt(2.0 / (fan_in + fan_out)))
+    if init == "he":
+        return float(np.sqrt(2.0 / fan_in))
+    return float(init) / float(np.sqrt(fan_in))
+
+
+# --- validation at the public boundary ----------------------------------------------
+
+def _check_activation(activation) -> str:
+    if activation not in HIDDEN_ACTIVATIONS:
+        raise ValueError(f"unknown activation {activation!r}; choose one of {list(HIDDEN_ACTIVATIONS)}")
+    return activation
+
+
+def _check_params(params) -> DeepParams:
+    if not isinstance(params, DeepParams):
+        raise ValueError(f"params must be a DeepParams (from deep_init), got {type(params).__name__}")
+    _check_activation(params.activation)
+    Ws, bs = params.weights, params.biases
+    if not isinstance(Ws, (list, tuple)) or not isinstance(bs, (list, tuple)) or len(Ws) == 0 or len(Ws) != len(bs):
+        raise ValueError("params.weights and params.biases must be lists of the same length >= 1 (one per layer)")
+    dtype = getattr(Ws[0], "dtype", None)
+    for i, (W, b) in enumerate(zip(Ws, bs), start=1):
+        for name, p in ((f"W{i}", W), (f"b{i}", b)):
+            if not isinstance(p, np.ndarray) or p.dtype not in (np.float32, np.float64) or p.dtype != dtype:
+                raise ValueError(f"params {name} must be a float32 or float64 array of the same dtype as W1")
+        if W.ndim != 2:
+            raise ValueError(f"params W{i} must be a matrix (n_{i - 1}, n_{i}), got shape {W.shape}")
+        if b.shape != (W.shape[1],):
+            raise ValueError(f"params b{i} must have shape ({W.shape[1]},) to match W{i} {W.shape}, got {b.shape}")
+        if i > 1 and W.shape[0] != Ws[i - 2].shape[1]:
+            raise ValueError(f"params W{i} has {W.shape[0]} rows but layer {i - 1} has {Ws[i - 2].shape[1]} units")
+    return params
+
+
+def _check_x(x, params: DeepParams, name: str = "x") -> np.ndarray:
+    x = as_float_array(x, name)
+    n0 = params.weights[0].shape[0]
+    if x.ndim != 2 or x.shape[0] == 0:
+        raise ValueError(f"{name} must have shape (M, {n0}) with M >= 1, got shape {x.shape}")
+    if x.shape[1] != n0:
+        raise ValueError(f"{name} has {x.shape[1]} features per row, but W1 expects {n0}: shape {x.shape}")
+    return x.astype(params.dtype, copy=False)
+
+
+def _check_y(y, M: int, n_classes: int, name: str = "y") -> np.ndarray:
+    y = check_labels(y, name, n_classes)
+    if y.shape[0] != M:
+        raise ValueError(f"x has {M} rows but {name} has {y.shape[0]} labels; they must match")
+    return y
+
+
+# --- the computation (trusted input) ----------------------------------------------------
+
+def _activate(z: np.ndarray, activation: str) -> np.ndarray:
+    """a = f(z) in a new array."""
+    if activation == "sigmoid":
+        a = np.multiply(z, 0.5)            # σ(z) = ½(1 + tanh(z/2)): one stable pass, no overflow
+        np.tanh(a, out=a)
+        a += 1.0
+        a *= 0.5
+        return a
+    if activation == "tanh":
+        return np.tanh(z)
+    return np.maximum(z, 0)
+
+
+def _times_f_prime(dA: np.ndarray, a: np.ndarray, activation: str) -> np.ndarray:
+    """δ = dA ⊙ f′(z), with f′ computed from a = f(z); overwrites and returns dA."""
+    if activation == "sigmoid":
+        dA *= a                            # σ′ = a(1 − a)
+        dA -= dA * a
+    elif activation == "tanh":
+        dA -= dA * a * a                   # tanh′ = 1 − a²
+    else:
+        dA *= a > 0                        # ReLU′ = [z > 0], 0 at z = 0
+    return dA
+
+
+def _forward(params: DeepParams, x: np.ndarray) -> DeepCache:
+    acts, zs = [x], []
+    a = x
+    L = len(params.weights)
+    for i, (W, b) in enumerate(zip(params.weights, params.biases)):
+        z = a @ W                          # (M, n_{ℓ−1}) @ (n_{ℓ−1}, n_ℓ) -> (M, n_ℓ)
+        z += b
+        zs.append(z)
+        if i < L - 1:
+            a = _activate(z, params.activation)
+            acts.append(a)
+    probs = zs[-1] - zs[-1].max(axis=1, keepdims=True)   # softmax, shifted so exp never overflows
+    np.exp(probs, out=probs)
+    probs /= probs.sum(axis=1, keepdims=True)
+    return DeepCache(x, zs, acts, probs)
+
+
+def _loss(cache: DeepCache, y: np.ndarray) -> float:
+    """Mean cross-entropy from the logits: ln Σ_k e^{z_k} − z_y, by log-sum-exp."""
+    z = cache.zs[-1]
+    zmax = z.max(axis=1)
+    lse = zmax + np.log(np.exp(z - zmax[:, None]).sum(axis=1))
+    return float(np.mean(lse - z[np.arange(z.shape[0]), y]))
+
+
+def _backward(params: DeepParams, cache: DeepCache, y: np.ndarray) -> DeepParams:
+    M = cache.x.shape[0]
+    delta = cache.probs.copy()
+    delta[np.arange(M), y] -= 1.0
+    delta /= M                                # δ^L = (ŷ − Y) / M
+    L = len(params.weights)
+    dWs, dbs = [None] * L, [None] * L
+    for i in range(L - 1, -1, -1):            # layer ℓ = i + 1, from L to 1
+        dWs[i] = cache.activations[i].T @ delta   # a^{ℓ−1}ᵀ δ^ℓ
+        dbs[i] = delta.sum(axis=0)                # column sums of δ^ℓ
+        if i > 0:
+            dA = delta @ params.weights[i].T      # δ^ℓ W^ℓᵀ, then ⊙ f′(z^{ℓ−1})
+            delta = _times_f_prime(dA, cache.activations[i], params.activation)
+    return DeepParams(dWs, dbs, params.activation)
+
+
+def _step(params: DeepParams, x: np.ndarray, y: np.ndarray, learning_rate: float) -> float:
+    """One SGD step on trusted input, in place. Returns the loss before it."""
+    cache = _forward(params, x)
+    loss = _loss(cache, y)
+    grads = _backward(params, cache, y)
+    for p, g in zip(params.weights + params.biases, grads.weights + grads.biases):
+        g *= learning_rate
+        p -= g
+    return loss
+
+
+# --- the public functions ------------------------------------------------------------
+
+def deep_forward(params: DeepParams, x) -> DeepCache:
+    """The forward pass z^ℓ = a^{ℓ−1} W^ℓ + b^ℓ, a^ℓ = f(z^ℓ), ŷ = softmax(z^L) (chapter 5).
+
+    x (M, n_0) -> DeepCache with every z^ℓ, every layer's input a^{ℓ−1} and ŷ (M, n_L).
+    """
+    p = _check_params(params)
+    return _forward(p, _check_x(x, p))
+
+
+def deep_backward(params: DeepParams, cache: DeepCache, y) -> DeepParams:
+    """Gradients of the mean cross-entropy by δ^ℓ = (δ^{ℓ+1} W^{ℓ+1 ᵀ}) ⊙ f′(z^ℓ) (chapter 5).
+
+    ``cache`` comes from ``deep_forward(params, x)``; ``y`` holds the M integer
+    labels. Returns a DeepParams of ∂C/∂W^ℓ (n_{ℓ−1}, n_ℓ) and ∂C/∂b^ℓ (n_ℓ,).
+    """
+    p = _check_params(params)
+    if (not isinstance(cache, DeepCache) or len(cache.zs) != p.depth
+            or any(z.shape[1] != W.shape[1] for z, W in zip(cache.zs, p.weights))):
+        raise ValueError("cache must be the DeepCache of deep_forward(params, x) for these params")
+    return _backward(p, cache, _check_y(y, cache.x.shape[0], p.layer_sizes[-1]))
+
+
+def deep_loss(params: DeepParams, x, y) -> float:
+    """Mean cross-entropy C = −(1/M) Σ_i ln ŷ_{i, y_i} on x (M, n_0), labels y (M,) (chapter 5)."""
+    p = _check_params(params)
+    x = _check_x(x, p)
+    return _loss(_forward(p, x), _check_y(y, x.shape[0], p.layer_sizes[-1]))
+
+
+def deep_step(params: DeepParams, x, y, learning_rate) -> float:
+    """One step of gradient descent in place, θ ← θ − η ∂C/∂θ (chapter 5). Returns C before the step."""
+    lr = check_positive_finite(learning_rate, "learning_rate")
+    p = _check_params(params)
+    x = _check_x(x, p)
+    return _step(p, x, _check_y(y, x.shape[0], p.layer_sizes[-1]), lr)
+
+
+def deep_predict(params: DeepParams, x) -> np.ndarray:
+    """Predicted class of each row, the index of the largest z^L (chapter 5). x (M, n_0) -> (M,) int."""
+    return np.argmax(deep_forward(params, x).zs[-1], axis=1)
+
+
+def layer_gradient_norms(grads: DeepParams) -> np.ndarray:
+    """The Frobenius norms ‖∂C/∂W^ℓ‖ for ℓ = 1..L (chapter 5): how fast each layer learns. -> (L,)"""
+    if not isinstance(grads, DeepParams) or len(grads.weights) == 0:
+        raise ValueError(f"grads must be the DeepParams of deep_backward, got {type(grads).__name__}")
+    return np.array([float(np.linalg.norm(dW)) for dW in grads.weights])
+
+
+def dead_unit_fraction(params: DeepParams, x) -> np.ndarray:
+    """For each hidden layer, the fraction of its units that output 0 on every row of x (chapter 5).
+
+    A ReLU unit that is 0 for every input gets ReLU′ = 0 everywhere and never
+    learns again: it is dead. x (M, n_0) -> (L − 1,). For sigmoid and tanh
+    the fractions are 0 (their outputs are never exactly 0 for finite z).
+    """
+    cache = deep_forward(params, x)
+    return np.array([float(np.mean(np.all(a == 0, axis=0))) for a in cache.activations[1:]])
+
+
+# --- training ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DeepHistory:
+    """What ``train_deep`` records before training (index 0) and after each epoch (chapter 5).
+
+    loss_train, acc_train (epochs + 1,); loss_test, acc_test the same or None
+    without a test set; grad_norms (epochs + 1, L): ‖∂C/∂W^ℓ‖ of the mean
+    cost over the whole training set, per layer.
+    """
+
+    loss_train: np.ndarray
+    acc_train: np.ndarray
+    loss_test: Optional[np.ndarray]
+    acc_test: Optional[np.ndarray]
+    grad_norms: np.ndarray
+    learning_rate: float
+    batch_size: int
+
+    @property
+    def epochs(self) -> int:
+        return len(self.loss_train) - 1
+
+    def epochs_to(self, target: float, on: str = "test") -> Optional[int]:
+        """The first epoch whose accuracy (``on`` = "test" or "train") reaches ``target``, or None."""
+        acc = self.acc_test if on == "test" else self.acc_train
+        if acc is None:
+            raise ValueError("no test set was given to train_deep; use on='train'")
+        hits = np.flatnonzero(acc >= target)
+        return int(hits[0]) if hits.size else None
+
+
+def train_deep(params: DeepParams, X, y, epochs, batch_size, learning_rate, rng,
+               X_val=None, y_val=None, progress: Optional[Callable[[int, int], None]] = None):
+    """Mini-batch gradient descent on the mean cross-entropy (chapter 5). Returns (trained params, DeepHistory).
+
+    X (n, n_0), y (n,) labels; ``params`` is not modified (a copy is trained).
+    ``rng`` shuffles the rows every epoch, so a run is reproducible. After
+    every epoch the loss, the accuracy and the per-layer gradient norms on the
+    training set are recorded (and loss and accuracy on X_val, y_val if given).
+    ``progress(epoch, epochs)`` is called after each epoch.
+    """
+    lr = check_positive_finite(learning_rate, "learning_rate")
+    epochs = check_count(epochs, "epochs")
+    batch_size = check_count(batch_size, "batch_size")
+    if batch_size == 0:
+        raise ValueError("batch_size must be >= 1")
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {type(rng).__name__}")
+    if (X_val is None) != (y_val is None):
+        raise ValueError("give both X_val and y_val, or neither")
+    if progress is not None and not callable(progress):
+        raise ValueError("progress must be a function progress(epoch, epochs) or None")
+    params = _check_params(params).copy()
+    n_classes = params.layer_sizes[-1]
+    X = _check_x(X, params, "X")
+    y = _check_y(y, X.shape[0], n_classes)
+    has_val = X_val is not None
+    if has_val:
+        X_val = _check_x(X_val, params, "X_val")
+        y_val = _check_y(y_val, X_val.shape[0], n_classes, "y_val")
+    rec = {"loss_train": [], "acc_train": [], "loss_test": [], "acc_test": [], "grad_norms": []}
+
+    def record():
+        cache = _forward(params, X)
+        rec["loss_train"].append(_loss(cache, y))
+        rec["acc_train"].append(accuracy(y, np.argmax(cache.zs[-1], axis=1)))
+        rec["grad_norms"].append(layer_gradient_norms(_backward(params, cache, y)))
+        if has_val:
+            cache = _forward(params, X_val)
+            rec["loss_test"].append(_loss(cache, y_val))
+            rec["acc_test"].append(accuracy(y_val, np.argmax(cache.zs[-1], axis=1)))
+
+    record()
+    n = X.shape[0]
+    for epoch in range(1, epochs + 1):
+        order = rng.permutation(n)
+        for start in range(0, n, batch_size):
+            rows = order[start:start + batch_size]
+            _step(params, X[rows], y[rows], lr)
+        record()
+        if not np.isfinite(rec["loss_train"][-1]):
+            raise ValueError(f"training diverged at epoch {epoch} (the cost is not finite); lower learning_rate = {lr}")
+        if progress is not None:
+            progress(epoch, epochs)
+    arrays = {k: (np.array(v) if v else None) for k, v in rec.items()}
+    return params, DeepHistory(**arrays, learning_rate=lr, batch_size=batch_size)
