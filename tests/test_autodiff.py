@@ -196,6 +196,28 @@ def test_single_neuron(cost, seed):
     assert _max_difference([dw.ravel(), db], [hand_dw, hand_db]) < 1e-12
 
 
+@pytest.mark.parametrize("activation", cb.HIDDEN_ACTIVATIONS)
+@pytest.mark.parametrize("sizes", [(6, 4), (6, 5, 4), (7, 6, 5, 4, 3)])
+def test_chapter5_general_network(activation, sizes):
+    rng = np.random.default_rng(len(sizes))
+    params = cb.deep_init(sizes, rng, activation=activation)
+    params.biases = [rng.normal(0, 0.5, b.shape) for b in params.biases]
+    x, y = rng.normal(size=(9, sizes[0])), rng.integers(0, sizes[-1], 9)
+    f = {"sigmoid": ad.sigmoid, "tanh": ad.tanh, "relu": ad.relu}[activation]
+    L = params.depth
+
+    def graph(*p):
+        a = x
+        for W, b in zip(p[:L - 1], p[L:2 * L - 1]):
+            a = f(a @ W + b)
+        return ad.softmax_cross_entropy(a @ p[L - 1] + p[2 * L - 1], y)
+
+    value, grads = ad.value_and_grad(graph, *params.weights, *params.biases)
+    hand = cb.deep_backward(params, cb.deep_forward(params, x), y)
+    assert value == pytest.approx(cb.deep_loss(params, x, y), rel=1e-13)
+    assert _max_difference(grads, hand.weights + hand.biases) < 1e-12
+
+
 # --- the graph walk ---------------------------------------------------------------
 
 def test_topological_order_puts_every_node_after_its_parents_once():
