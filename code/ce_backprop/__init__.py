@@ -80,6 +80,7 @@ from .deep_network import (
 )
 from .show import show_source
 from . import exercises
+from . import autodiff
 from .softmax import (
     log_softmax,
     logsumexp,
@@ -148,6 +149,7 @@ __all__ = [
     "relative_error",
     "show_source",
     "exercises",
+    "autodiff",
     "sigmoid",
     "sigmoid_prime",
     "train_neuron",
