@@ -1,7 +1,7 @@
 """Binary cross-entropy, from probabilities and from logits (chapter 2, 02_quadratic_vs_cross_entropy).
 
-For sigmoid outputs a = σ(z) and targets y in [0, 1] the cost is (equations
-4-4 and 4-8 of the source)
+For sigmoid outputs a = σ(z) and targets y in [0, 1] the cost is (the
+lecture note's (4-4) and (4-8))
 
     C = −(1/n) Σ_x Σ_j [y_j ln a_j + (1 − y_j) ln(1 − a_j)],
 
@@ -10,7 +10,8 @@ derivative with respect to the weighted input is ∂C/∂z = (a − y)/n: the
 factor σ'(z) that slows the quadratic cost down cancels.
 
 Computed from probabilities the cost needs ln a and ln(1 − a), which fail
-once a rounds to exactly 0 or 1. Computed from the logits z it never fails:
+once a rounds to exactly 0 or 1. Computed from the logits z (for one sigmoid,
+z is the log-odds ln(a/(1 − a))) it never fails:
 −[y ln σ(z) + (1 − y) ln(1 − σ(z))] = max(z, 0) − z y + ln(1 + e^{−|z|}).
 """
 
@@ -34,7 +35,9 @@ def _targets(y, like: np.ndarray, like_name: str) -> np.ndarray:
 
 
 def binary_cross_entropy(a, y) -> float:
-    """C = −(1/n) Σ_x Σ_j [y ln a + (1 − y) ln(1 − a)] from probabilities (chapter 2, eq. 4-4/4-8).
+    """C = −(1/n) Σ_x Σ_j [y ln a + (1 − y) ln(1 − a)] from probabilities (chapter 2).
+
+    The lecture note's (4-4) for one output, (4-8) for several.
 
     ``a`` (the sigmoid outputs) and ``y`` (the targets) have the same shape: a
     scalar (one sample, one output), ``(n,)`` (n samples, one output each) or

@@ -3,8 +3,8 @@
 A sample may carry several labels at once, e.g. y = [0, 1, 0, 0, 1]. The model
 is Z = X W + b, A = σ(Z) with one sigmoid per label (column), and the cost is
 the binary cross-entropy of every label, summed over the labels and averaged
-over the samples (equation 4-8 of the source). Per label the chain rule gives
-δ = ∂C/∂z = a − y, so (equations 4-9, 4-10)
+over the samples (the lecture note's (4-8)). Per label the chain rule gives
+δ = ∂C/∂z = a − y, so (the lecture note's (4-9), (4-10))
 
     ∂C/∂W = Xᵀ (A − Y) / n,    ∂C/∂b = column sums of (A − Y) / n.
 
@@ -77,9 +77,9 @@ def multilabel_forward(W, b, X):
 
 
 def multilabel_cost(W, b, X, Y) -> float:
-    """Binary cross-entropy summed over the k labels, averaged over the n samples (chapter 2, eq. 4-8).
+    """Binary cross-entropy summed over the k labels, averaged over the n samples (chapter 2).
 
-    Computed from the logits Z = X W + b, so it is finite for any finite weights.
+    The lecture note's (4-8). Computed from the logits Z = X W + b, so it is finite for any finite weights.
     """
     Z, _ = multilabel_forward(W, b, X)
     Y = _check_labels(Y, *Z.shape)
@@ -87,7 +87,7 @@ def multilabel_cost(W, b, X, Y) -> float:
 
 
 def multilabel_gradients(W, b, X, Y):
-    """(∂C/∂W, ∂C/∂b) of ``multilabel_cost`` (chapter 2, equations 4-9, 4-10).
+    """(∂C/∂W, ∂C/∂b) of ``multilabel_cost`` (chapter 2; the lecture note's (4-9), (4-10)).
 
     δ = A − Y per sample and label; ∂C/∂W = Xᵀ δ / n, shape (d, k);
     ∂C/∂b = Σ_rows δ / n, shape (k,).
