@@ -1,7 +1,7 @@
 """Binary cross-entropy, from probabilities and from logits (chapter 2, 02_quadratic_vs_cross_entropy).
 
-For sigmoid outputs a = σ(z) and targets y in [0, 1] the cost is (equations
-4-4 and 4-8 of the source)
+For sigmoid outputs a = σ(z) and targets y in [0, 1] the cost is (the
+lecture note's (4-4) and (4-8))
 
     C = −(1/n) Σ_x Σ_j [y_j ln a_j + (1 − y_j) ln(1 − a_j)],
 
@@ -10,7 +10,8 @@ derivative with respect to the weighted input is ∂C/∂z = (a − y)/n: the
 factor σ'(z) that slows the quadratic cost down cancels.
 
 Computed from probabilities the cost needs ln a and ln(1 − a), which fail
-once a rounds to exactly 0 or 1. Computed from the logits z it never fails:
+once a rounds to exactly 0 or 1. Computed from the logits z (for one sigmoid,
+z is the log-odds ln(a/(1 − a))) it never fails:
 −[y ln σ(z) + (1 − y) ln(1 − σ(z))] = max(z, 0) − z y + ln(1 + e^{−|z|}).
 """
 
@@ -34,7 +35,10 @@ def _targets(y, like: np.ndarray, like_name: str) -> np.ndarray:
 
 
 def binary_cross_entropy(a, y) -> float:
-    """C = −(1/n) Σ_x Σ_j [y ln a + (1 − y) ln(1 − a)] from probabilities (chapter 2, eq. 4-4/4-8).
+    """Binary cross-entropy from probabilities (chapter 2).
+
+    C = −(1/n) Σ_x Σ_j [y ln a + (1 − y) ln(1 − a)]: the lecture note's (4-4)
+    for one output, (4-8) for several.
 
     ``a`` (the sigmoid outputs) and ``y`` (the targets) have the same shape: a
     scalar (one sample, one output), ``(n,)`` (n samples, one output each) or
@@ -53,13 +57,14 @@ def binary_cross_entropy(a, y) -> float:
     if edge.any():
         bad = a[edge].flat[0]
         raise ValueError(
-            f"a must lie strictly inside (0, 1) where the target is not equal to it, found a = {bad}"
-            " (the cost would be infinite); use binary_cross_entropy_with_logits"
+            "a must lie strictly inside (0, 1) where the target is not equal"
+            f" to it, found a = {bad} (the cost would be infinite);"
+            " use binary_cross_entropy_with_logits"
         )
     # y ln a and (1 − y) ln(1 − a), with 0 · ln 0 taken as 0
     with np.errstate(divide="ignore"):
         t1 = np.where(y > 0, y * np.log(np.where(y > 0, a, 1.0)), 0.0)
-        t2 = np.where(y < 1, (1 - y) * np.log(np.where(y < 1, 1 - a, 1.0)), 0.0)
+        t2 = np.where(y < 1, (1 - y) * np.log(np.where(y < 1, 1 - a, 1.0)), 0)
     return float(-np.sum(t1 + t2) / _n_samples(a))
 
 
@@ -79,7 +84,7 @@ def binary_cross_entropy_grad_a(a, y):
 
 
 def binary_cross_entropy_with_logits(z, y) -> float:
-    """Binary cross-entropy of σ(z) against y, computed from the logits z (chapter 2).
+    """Binary cross-entropy of σ(z) against y, from the logits z (chapter 2).
 
     Uses the per-entry form max(z, 0) − z y + ln(1 + e^{−|z|}) (``np.log1p``),
     which equals −[y ln σ(z) + (1 − y) ln(1 − σ(z))] and never takes the log
@@ -94,7 +99,7 @@ def binary_cross_entropy_with_logits(z, y) -> float:
 
 
 def binary_cross_entropy_grad_logits(z, y):
-    """∂C/∂z = (σ(z) − y)/n for the binary cross-entropy (chapter 2, δ = a − y).
+    """∂C/∂z = (σ(z) − y)/n of the binary cross-entropy (chapter 2, δ = a − y).
 
     Same shape as ``z``; the n in the mean is the number of samples (axis 0).
     """

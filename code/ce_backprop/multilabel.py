@@ -3,8 +3,8 @@
 A sample may carry several labels at once, e.g. y = [0, 1, 0, 0, 1]. The model
 is Z = X W + b, A = σ(Z) with one sigmoid per label (column), and the cost is
 the binary cross-entropy of every label, summed over the labels and averaged
-over the samples (equation 4-8 of the source). Per label the chain rule gives
-δ = ∂C/∂z = a − y, so (equations 4-9, 4-10)
+over the samples (the lecture note's (4-8)). Per label the chain rule gives
+δ = ∂C/∂z = a − y, so (the lecture note's (4-9), (4-10))
 
     ∂C/∂W = Xᵀ (A − Y) / n,    ∂C/∂b = column sums of (A − Y) / n.
 
@@ -77,9 +77,9 @@ def multilabel_forward(W, b, X):
 
 
 def multilabel_cost(W, b, X, Y) -> float:
-    """Binary cross-entropy summed over the k labels, averaged over the n samples (chapter 2, eq. 4-8).
+    """Binary cross-entropy summed over the k labels, averaged over the n samples (chapter 2).
 
-    Computed from the logits Z = X W + b, so it is finite for any finite weights.
+    The lecture note's (4-8). Computed from the logits Z = X W + b, so it is finite for any finite weights.
     """
     Z, _ = multilabel_forward(W, b, X)
     Y = _check_labels(Y, *Z.shape)
@@ -87,8 +87,9 @@ def multilabel_cost(W, b, X, Y) -> float:
 
 
 def multilabel_gradients(W, b, X, Y):
-    """(∂C/∂W, ∂C/∂b) of ``multilabel_cost`` (chapter 2, equations 4-9, 4-10).
+    """(∂C/∂W, ∂C/∂b) of ``multilabel_cost`` (chapter 2).
 
+    The lecture note's (4-9) and (4-10) in matrix form:
     δ = A − Y per sample and label; ∂C/∂W = Xᵀ δ / n, shape (d, k);
     ∂C/∂b = Σ_rows δ / n, shape (k,).
     """
@@ -110,7 +111,8 @@ class MultilabelHistory:
     cost: np.ndarray
 
 
-def train_multilabel(X, Y, eta, epochs, rng, batch_size=None, W=None, b=None) -> MultilabelHistory:
+def train_multilabel(X, Y, eta, epochs, rng, batch_size=None, W=None, b=None
+                     ) -> MultilabelHistory:
     """Gradient descent on ``multilabel_cost`` (chapter 2).
 
     ``batch_size=None`` is full-batch gradient descent: one step per epoch.
@@ -124,10 +126,10 @@ def train_multilabel(X, Y, eta, epochs, rng, batch_size=None, W=None, b=None) ->
     rng = _check_rng(rng)
     X = as_float_array(X, "X").astype(np.float64)
     if X.ndim != 2 or X.shape[0] == 0:
-        raise ValueError(f"X must have shape (n, d) with n >= 1, got shape {X.shape}")
+        raise ValueError(f"X must have shape (n, d), n >= 1, got {X.shape}")
     Y = as_float_array(Y, "Y")
     if Y.ndim != 2:
-        raise ValueError(f"Y must have shape ({X.shape[0]}, k), got shape {Y.shape}")
+        raise ValueError(f"Y must have shape ({X.shape[0]}, k), got {Y.shape}")
     Y = _check_labels(Y, X.shape[0], Y.shape[1])
     n, d = X.shape
     k = Y.shape[1]
@@ -143,7 +145,8 @@ def train_multilabel(X, Y, eta, epochs, rng, batch_size=None, W=None, b=None) ->
         raise ValueError("give both W and b, or neither")
     W, b = _check_params(W, b)
     if W.shape != (d, k):
-        raise ValueError(f"W must have shape ({d}, {k}) for X {X.shape} and Y {Y.shape}, got {W.shape}")
+        raise ValueError(f"W must have shape ({d}, {k}) for X {X.shape}"
+                         f" and Y {Y.shape}, got {W.shape}")
     W, b = W.copy(), b.copy()
     costs = [binary_cross_entropy_with_logits(X @ W + b, Y)]
     for _ in range(epochs):
