@@ -126,6 +126,70 @@ def test_gradient_is_the_chain_rule_through_the_jacobian():
     assert np.allclose(chain, cb.softmax_cross_entropy_grad(z[None], y[None])[0], rtol=1e-12, atol=1e-15)
 
 
+def test_log_likelihood_is_lse_minus_the_true_logit():
+    # −ln a_k = LSE(z) − z_k, and its gradient is a − e_k (the one-line route of section 3.5)
+    rng = np.random.default_rng(11)
+    z = rng.normal(size=5)
+    for k in range(5):
+        assert -cb.log_softmax(z)[k] == pytest.approx(cb.logsumexp(z) - z[k], rel=1e-14)
+        check = cb.gradient_check("∂(LSE − z_k)/∂z", lambda v: cb.logsumexp(v) - v[k], z, cb.softmax(z) - cb.one_hot([k], 5)[0])
+        assert check.passed, str(check)
+
+
+def test_jacobian_columns_sum_to_zero_by_finite_differences():
+    # differentiating Σ_m a_m = 1 with respect to z_n: column n of ∂a_m/∂z_n sums to 0
+    z = np.random.default_rng(12).normal(size=6)
+    J_num = np.array([cb.numerical_gradient(lambda v, m=m: cb.softmax(v)[m], z) for m in range(6)])
+    assert np.abs(J_num.sum(axis=0)).max() < 1e-9
+    assert np.abs(cb.softmax_jacobian(cb.softmax(z)).sum(axis=0)).max() < 1e-15
+
+
+@pytest.mark.parametrize("T", [0.5, 1.0, 2.0, 5.0])
+def test_temperature_gradient_is_a_minus_y_over_T(T):
+    rng = np.random.default_rng(13)
+    z = rng.normal(size=4)
+    y = rng.dirichlet(np.ones(4))
+    analytic = (cb.softmax(z / T) - y) / T
+    check = cb.gradient_check("∂L/∂z", lambda v: -float(y @ cb.log_softmax(v / T)), z, analytic)
+    assert check.passed, str(check)
+    # with respect to u = z/T the gradient is a − y (what the explorer draws)
+    u = z / T
+    assert cb.gradient_check("∂L/∂u", lambda v: -float(y @ cb.log_softmax(v)), u, cb.softmax(u) - y).passed
+
+
+@pytest.mark.parametrize("name", ["gaussian", "bernoulli", "categorical"])
+def test_matching_pairs_give_a_minus_y(name):
+    # L(z) = A(z) − yᵀz + r(y) with ∇A the output function, hence δ = a − y
+    rng = np.random.default_rng(14)
+    z = rng.normal(size=5)
+    if name == "gaussian":
+        y = rng.normal(size=5)
+        nll = lambda v: 0.5 * np.sum((y - v) ** 2) + 2.5 * np.log(2 * np.pi)
+        out, A = (lambda v: v), (lambda v: 0.5 * np.sum(v ** 2))
+    elif name == "bernoulli":
+        y = np.array([1.0, 0.0, 1.0, 1.0, 0.0])
+        nll = lambda v: cb.binary_cross_entropy_with_logits(v[None, :], y[None, :])
+        out, A = cb.sigmoid, (lambda v: np.sum(np.logaddexp(0.0, v)))
+    else:
+        y = rng.dirichlet(np.ones(5))
+        nll = lambda v: cb.softmax_cross_entropy(v[None, :], y[None, :])
+        out, A = cb.softmax, cb.logsumexp
+    assert cb.gradient_check("δ", nll, z, out(z) - y).passed
+    assert cb.gradient_check("∇A", A, z, out(z)).passed
+    rest = [nll(v) - (A(v) - y @ v) for v in rng.normal(scale=3.0, size=(10, 5))]
+    assert np.ptp(rest) < 1e-12
+
+
+def test_difference_a_minus_y_is_bounded():
+    rng = np.random.default_rng(15)
+    z = rng.normal(scale=100.0, size=(2000, 7))
+    y = rng.dirichlet(np.full(7, 0.1), size=2000)
+    d = cb.softmax(z) - y
+    assert np.abs(d).max() <= 1.0 and np.abs(d).sum(axis=1).max() <= 2.0 + 1e-12
+    # the bound 2 is approached: all mass on a wrong class
+    assert np.abs(cb.softmax(np.array([50.0, 0.0])) - [0.0, 1.0]).sum() == pytest.approx(2.0, abs=1e-15)
+
+
 # --- properties ---------------------------------------------------------------------------
 
 logit_rows = arrays(np.float64, st.tuples(st.integers(1, 5), st.integers(1, 6)), elements=st.floats(-1e4, 1e4))

@@ -1,8 +1,10 @@
 """Softmax, log-sum-exp and the categorical cross-entropy (chapter 3, 03_softmax_cross_entropy).
 
 The softmax a_m = e^{z_m} / Σ_k e^{z_k} turns K logits into K probabilities.
-With the cross-entropy L = −Σ_m y_m ln a_m its gradient with respect to the
-logits is δ = a − y for every target distribution y that sums to 1.
+With the cross-entropy loss L = −Σ_m y_m ln a_m of one sample (for a one-hot
+y, the negative log-likelihood −ln a_k) its gradient with respect to the
+logits is δ = a − y for every target distribution y that sums to 1. The cost
+of a batch is the mean of the losses.
 
 Everything here is computed in the numerically stable form: the largest logit
 is subtracted before exponentiating, and the loss is computed from
@@ -97,7 +99,8 @@ def softmax_jacobian(a):
     """The Jacobian ∂a_m/∂z_n = a_m(δ_mn − a_n) = diag(a) − a aᵀ of the softmax (chapter 3).
 
     ``a`` is one probability vector a = softmax(z), shape ``(K,) -> (K, K)``.
-    The matrix is symmetric, its rows sum to 0, and it is singular.
+    The matrix is symmetric; its columns sum to 0 (because Σ_m a_m = 1), hence
+    so do its rows; it is singular.
     """
     a = as_float_array(a, "a")
     if a.ndim != 1 or a.size == 0:
@@ -141,7 +144,7 @@ def _logits_and_targets(logits, targets):
 
 
 def softmax_cross_entropy(logits, targets) -> float:
-    """Mean categorical cross-entropy L = −(1/M) Σ_i Σ_m y_im ln softmax(z_i)_m (chapter 3).
+    """The cost C = −(1/M) Σ_i Σ_m y_im ln softmax(z_i)_m, the mean categorical cross-entropy (chapter 3).
 
     ``logits`` ``(M, K)``; ``targets`` either integer labels ``(M,)`` in [0, K)
     or target distributions ``(M, K)`` (non-negative, rows summing to 1).
@@ -153,7 +156,7 @@ def softmax_cross_entropy(logits, targets) -> float:
 
 
 def softmax_cross_entropy_grad(logits, targets):
-    """∂L/∂z = (softmax(logits) − Y) / M for the mean loss above, shape ``(M, K)`` (chapter 3).
+    """∂C/∂Z = (softmax(logits) − Y) / M for the mean cost above, shape ``(M, K)`` (chapter 3).
 
     Y is the one-hot encoding of integer labels or the given target
     distributions. Each row sums to 0. float32 logits give float32.
