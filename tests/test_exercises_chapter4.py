@@ -12,7 +12,7 @@ import ce_backprop as cb
 from ce_backprop.exercises import chapter4 as ex
 
 
-# --- exercise 4.6: bias gradient -------------------------------------------------
+# --- exercise 4.5: bias gradient -------------------------------------------------
 
 def test_bias_gradient_right_answer_passes():
     result = cb.exercises.check_bias_gradient(lambda dZ: dZ.sum(axis=0))
@@ -39,7 +39,7 @@ def test_bias_gradient_other_errors():
         cb.exercises.check_bias_gradient("dZ.sum(axis=0)")
 
 
-# --- exercise 4.7: one layer's backward step ------------------------------------
+# --- exercise 4.6: one layer's backward step ------------------------------------
 
 def right_layer(dZ, a_prev, W):
     return a_prev.T @ dZ, dZ.sum(axis=0), dZ @ W.T
@@ -75,7 +75,7 @@ def test_layer_backward_wrong_number_of_results():
     assert not result.passed and "expected 3 results" in str(result)
 
 
-# --- exercise 4.8: the three-layer backward pass ---------------------------------
+# --- exercise 4.7: the three-layer backward pass ---------------------------------
 
 def right_backward(x, h1, y_hat, Y, W2):
     M = x.shape[0]

@@ -1,9 +1,9 @@
 """Checkers for the implementation exercises of chapter 4 (04_backprop_three_layer).
 
-- ``check_bias_gradient(fn)``: exercise 4.6, ``fn(dZ) -> db``, the column sums of δ.
-- ``check_layer_backward(fn)``: exercise 4.7, one layer's backward step
+- ``check_bias_gradient(fn)``: exercise 4.5, ``fn(dZ) -> db``, the column sums of δ.
+- ``check_layer_backward(fn)``: exercise 4.6, one layer's backward step
   ``fn(dZ, a_prev, W) -> (dW, db, dA_prev)``.
-- ``check_three_layer_backward(fn)``: exercise 4.8, the whole backward pass
+- ``check_three_layer_backward(fn)``: exercise 4.7, the whole backward pass
   ``fn(x, h1, y_hat, Y, W2) -> (dW1, db1, dW2, db2)`` of the mean cross-entropy.
 
 The right answers come from the formulas of the chapter (``network_backward``
@@ -105,7 +105,7 @@ def _sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
 
 
-# --- exercise 4.6: bias gradients are column sums --------------------------------
+# --- exercise 4.5: bias gradients are column sums --------------------------------
 
 def _bias_case(name, dZ):
     db = dZ.sum(axis=0)
@@ -117,7 +117,7 @@ def _bias_case(name, dZ):
 
 
 def check_bias_gradient(fn: Callable) -> ExerciseResult:
-    """Exercise 4.6: ``fn(dZ)`` with δ = dZ of shape (M, D) returns db of shape (D,), the column sums.
+    """Exercise 4.5: ``fn(dZ)`` with δ = dZ of shape (M, D) returns db of shape (D,), the column sums.
 
     Returns the verdict (shown as one line in a notebook); a failing case names the likely mistake
     (wrong axis, no sum over the batch, a 1 × D matrix, an extra 1/M).
@@ -131,7 +131,7 @@ def check_bias_gradient(fn: Callable) -> ExerciseResult:
     return _run("偏置梯度 · bias gradient", fn, cases, single=True)
 
 
-# --- exercise 4.7: one layer's backward step -------------------------------------
+# --- exercise 4.6: one layer's backward step -------------------------------------
 
 def _layer_case(name, dZ, a_prev, W):
     dW, db, dA = a_prev.T @ dZ, dZ.sum(axis=0), dZ @ W.T
@@ -150,7 +150,7 @@ def _layer_case(name, dZ, a_prev, W):
 
 
 def check_layer_backward(fn: Callable) -> ExerciseResult:
-    """Exercise 4.7: one layer z = a_prev W + b, given δ = dZ (M, n_out), a_prev (M, n_in), W (n_in, n_out).
+    """Exercise 4.6: one layer z = a_prev W + b, given δ = dZ (M, n_out), a_prev (M, n_in), W (n_in, n_out).
 
     ``fn(dZ, a_prev, W)`` returns (dW (n_in, n_out), db (n_out,), dA_prev (M, n_in)).
     Returns the verdict, shown as one line in a notebook.
@@ -165,7 +165,7 @@ def check_layer_backward(fn: Callable) -> ExerciseResult:
     return _run("一层的反向传播 · one layer's backward step", fn, cases)
 
 
-# --- exercise 4.8: the backward pass of the three-layer network ------------------
+# --- exercise 4.7: the backward pass of the three-layer network ------------------
 
 def _three_layer_case(name, x, h1, y_hat, Y, W2):
     M = x.shape[0]
@@ -205,7 +205,7 @@ def _three_layer_inputs(rng, M, Dx, H, Dy, weight_scale=1.0):
 
 
 def check_three_layer_backward(fn: Callable) -> ExerciseResult:
-    """Exercise 4.8: the backward pass of the mean cross-entropy, from what the forward pass keeps.
+    """Exercise 4.7: the backward pass of the mean cross-entropy, from what the forward pass keeps.
 
     ``fn(x, h1, y_hat, Y, W2)`` with x (M, Dx), h1 = σ(z1) (M, H), ŷ = softmax(z2)
     (M, Dy), one-hot Y (M, Dy) and W2 (H, Dy) returns (dW1, db1, dW2, db2) with
