@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import ce_backprop as cb
 
-COSTS = ["cross_entropy", "quadratic"]
+COSTS = ["cross_entropy", "quadratic", "binary_cross_entropy"]
 
 
 def _net(Dx=5, H=4, Dy=3, M=6, seed=0, dtype=np.float64, scale=1.0):
@@ -92,8 +92,9 @@ def test_forward_shapes_and_softmax_rows():
     assert c.z1.shape == c.h1.shape == (6, 4) and c.z2.shape == c.a2.shape == (6, 3)
     np.testing.assert_allclose(c.a2.sum(axis=1), 1.0, rtol=1e-12)
     np.testing.assert_allclose(c.h1, 1 / (1 + np.exp(-(x @ params.W1 + params.b1))), rtol=1e-12)
-    q = cb.network_forward(params, x, "quadratic")
-    np.testing.assert_allclose(q.a2, 1 / (1 + np.exp(-q.z2)), rtol=1e-12)
+    for cost in ("quadratic", "binary_cross_entropy"):
+        q = cb.network_forward(params, x, cost)
+        np.testing.assert_allclose(q.a2, 1 / (1 + np.exp(-q.z2)), rtol=1e-12)
 
 
 def test_losses_match_their_definitions():
@@ -104,6 +105,32 @@ def test_losses_match_their_definitions():
     a = 1 / (1 + np.exp(-c.z2))
     Y = np.eye(3)[y]
     assert cb.network_loss(params, x, y, "quadratic") == pytest.approx(0.5 * np.sum((a - Y) ** 2) / 6, rel=1e-12)
+    bce = -np.sum(Y * np.log(a) + (1 - Y) * np.log(1 - a)) / 6      # summed over classes, mean over rows
+    assert cb.network_loss(params, x, y, "binary_cross_entropy") == pytest.approx(bce, rel=1e-12)
+
+
+def test_binary_cross_entropy_delta_is_a_minus_y_over_M():
+    """Ten sigmoids with BCE: dZ2 = (σ(z2) − Y)/M, checked against centred differences in z2."""
+    params, x, y = _net(Dx=5, H=4, Dy=3, M=6, seed=11)
+    c = cb.network_forward(params, x, "binary_cross_entropy")
+    Y = np.eye(3)[y]
+
+    def cost_of_z2(z2):
+        return cb.network_cost(cb.ForwardCache(c.x, c.z1, c.h1, z2, 1 / (1 + np.exp(-z2))), y, "binary_cross_entropy")
+
+    numeric = cb.numerical_gradient(cost_of_z2, c.z2, 1e-5)
+    np.testing.assert_allclose((c.a2 - Y) / 6, numeric, rtol=1e-6, atol=1e-10)
+    # and it agrees with the chapter-2 library function on the same logits
+    assert cost_of_z2(c.z2) == pytest.approx(cb.binary_cross_entropy_with_logits(c.z2, Y), rel=1e-12)
+
+
+def test_binary_cross_entropy_cost_is_finite_for_saturated_outputs():
+    """From the logits: a wrong output with z2 = ±800 costs ≈ 800, never inf or NaN."""
+    params, x, y = _net(Dx=2, H=2, Dy=2, M=1, seed=12)
+    z2 = np.array([[800.0, -800.0]])
+    cache = cb.ForwardCache(x[:1], np.zeros((1, 2)), np.zeros((1, 2)), z2, cb.sigmoid(z2))
+    assert cb.network_cost(cache, np.array([1]), "binary_cross_entropy") == pytest.approx(1600.0, rel=1e-12)
+    assert cb.network_cost(cache, np.array([0]), "binary_cross_entropy") == pytest.approx(0.0, abs=1e-12)
 
 
 def test_initial_loss_is_ln_K_with_small_weights():

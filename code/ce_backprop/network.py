@@ -19,9 +19,12 @@ exactly like the 1×H and 1×Dy rows of the source. The backward pass is
     dW1 = xᵀ dZ1                      (Dx, H)
     db1 = column sums of dZ1          (H,)
 
-``cost="quadratic"`` gives the comparison network of the chapter: sigmoid
-outputs a2 = σ(z2), C = (1/M) Σ_i ½‖a2_i − Y_i‖², and dZ2 = (a2 − Y) ⊙ σ'(z2) / M;
-everything after dZ2 is the same.
+Two comparison networks of the chapter have Dy sigmoid outputs a2 = σ(z2)
+instead of the softmax; everything after dZ2 is the same:
+
+- ``cost="quadratic"``: C = (1/M) Σ_i ½‖a2_i − Y_i‖², dZ2 = (a2 − Y) ⊙ σ'(z2) / M;
+- ``cost="binary_cross_entropy"``: C = −(1/M) Σ_i Σ_k [Y ln a2 + (1 − Y) ln(1 − a2)]
+  (summed over the Dy classes, mean over the batch), dZ2 = (a2 − Y) / M.
 
 Every computation is a matrix product or an element-wise operation on the whole
 batch; float32 parameters give float32 arithmetic throughout.
@@ -38,7 +41,7 @@ from .activations import sigmoid
 from .softmax import log_softmax, one_hot
 
 #: The costs the network can be trained with.
-NETWORK_COSTS = ("cross_entropy", "quadratic")
+NETWORK_COSTS = ("cross_entropy", "quadratic", "binary_cross_entropy")
 
 
 @dataclass
@@ -74,7 +77,8 @@ class NetworkParams:
 class ForwardCache:
     """What the forward pass keeps for the backward pass: x (M, Dx), z1, h1 (M, H), z2, a2 (M, Dy).
 
-    a2 is ŷ = softmax(z2) for the cross-entropy network and σ(z2) for the quadratic one.
+    a2 is ŷ = softmax(z2) for the cross-entropy network and σ(z2) for the quadratic
+    and the binary cross-entropy ones.
     """
 
     x: np.ndarray
@@ -148,7 +152,8 @@ def network_forward(params: NetworkParams, x, cost="cross_entropy") -> ForwardCa
     """The forward pass z1 = xW1 + b1, h1 = σ(z1), z2 = h1W2 + b2, ŷ = softmax(z2) (chapter 4).
 
     x (M, Dx) -> ForwardCache with z1, h1 (M, H) and z2, a2 (M, Dy).
-    ``cost="quadratic"`` gives a2 = σ(z2) instead of the softmax.
+    ``cost="quadratic"`` and ``cost="binary_cross_entropy"`` give a2 = σ(z2)
+    instead of the softmax.
     """
     p = _check_params(params, cost)
     x = _check_x(x, p)
@@ -175,8 +180,8 @@ def network_backward(params: NetworkParams, cache: ForwardCache, y, cost="cross_
         raise ValueError("cache must be the ForwardCache of network_forward(params, x) for these params")
     M = cache.x.shape[0]
     Y = _check_targets(y, M, p.shape[2], p.dtype)          # one-hot (M, Dy)
-    if cost == "cross_entropy":
-        dZ2 = (cache.a2 - Y) / M                            # (M, Dy)
+    if cost in ("cross_entropy", "binary_cross_entropy"):
+        dZ2 = (cache.a2 - Y) / M                            # (M, Dy): δ = a − y for both
     else:
         dZ2 = (cache.a2 - Y) * cache.a2 * (1 - cache.a2) / M  # ⊙ σ'(z2) = a2 ⊙ (1 − a2)
     dW2 = cache.h1.T @ dZ2                                  # (H, M) @ (M, Dy) -> (H, Dy)
@@ -189,8 +194,11 @@ def network_backward(params: NetworkParams, cache: ForwardCache, y, cost="cross_
 
 
 def network_cost(cache: ForwardCache, y, cost="cross_entropy") -> float:
-    """Mean cost of a forward pass (chapter 4): −(1/M) Σ_i ln ŷ_{i, y_i} for cross-entropy,
-    (1/M) Σ_i ½‖a2_i − Y_i‖² for ``cost="quadratic"``. y labels (M,) -> float.
+    """Mean cost of a forward pass (chapter 4). y labels (M,) -> float.
+
+    −(1/M) Σ_i ln ŷ_{i, y_i} for cross-entropy; (1/M) Σ_i ½‖a2_i − Y_i‖² for
+    ``cost="quadratic"``; −(1/M) Σ_i Σ_k [Y ln a2 + (1 − Y) ln(1 − a2)] for
+    ``cost="binary_cross_entropy"``, computed from the logits z2 (no log of 0).
     """
     if cost not in NETWORK_COSTS:
         raise ValueError(f"unknown cost {cost!r}; choose one of {list(NETWORK_COSTS)}")
@@ -200,6 +208,9 @@ def network_cost(cache: ForwardCache, y, cost="cross_entropy") -> float:
     Y = _check_targets(y, M, Dy, cache.a2.dtype)
     if cost == "cross_entropy":
         return float(-np.sum(Y * log_softmax(cache.z2, axis=1)) / M)
+    if cost == "binary_cross_entropy":
+        z = cache.z2                                # max(z, 0) − zY + ln(1 + e^{−|z|}) per entry
+        return float(np.sum(np.maximum(z, 0) - z * Y + np.log1p(np.exp(-np.abs(z)))) / M)
     return float(0.5 * np.sum((cache.a2 - Y) ** 2) / M)
 
 

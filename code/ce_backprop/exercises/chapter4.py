@@ -1,7 +1,221 @@
-"""Checkers for the implementation exercises of chapter 4."""
+"""Checkers for the implementation exercises of chapter 4 (04_backprop_three_layer).
+
+- ``check_bias_gradient(fn)``: exercise 4.5, ``fn(dZ) -> db``, the column sums of δ.
+- ``check_layer_backward(fn)``: exercise 4.6, one layer's backward step
+  ``fn(dZ, a_prev, W) -> (dW, db, dA_prev)``.
+- ``check_three_layer_backward(fn)``: exercise 4.7, the whole backward pass
+  ``fn(x, h1, y_hat, Y, W2) -> (dW1, db1, dW2, db2)`` of the mean cross-entropy.
+
+The right answers come from the formulas of the chapter (``network_backward``
+computes the same ones). When an answer is wrong, the checker compares it with
+the usual mistakes (a transposed weight gradient, a bias summed over the wrong
+axis, a missing 1/M, a missing σ′) and names the one it matches.
+"""
 
 from __future__ import annotations
 
-from ._harness import Case, Hint, run_cases  # noqa: F401
+from dataclasses import dataclass
+from typing import Callable, Sequence
 
-__all__: list[str] = []
+import numpy as np
+
+from ._harness import _NONFINITE, _RAISED, _SHAPE, Case, ExerciseResult, Hint, run_cases  # noqa: F401
+
+__all__ = ["check_bias_gradient", "check_layer_backward", "check_three_layer_backward"]
+
+# --- the usual mistakes, in both languages ---------------------------------------
+
+TRANSPOSED = Hint("权重梯度被转置了：dW必须和W同形，应为（上一层激活值）ᵀ δ",
+                  "the weight gradient is transposed: dW must have the shape of W, (previous activation)ᵀ δ")
+WRONG_AXIS = Hint("偏置梯度对错了轴：应对批量的行求和（axis=0），每个单元一个数",
+                  "the bias gradient sums over the wrong axis: sum over the rows of the batch (axis=0), one entry per unit")
+NOT_SUMMED = Hint("偏置梯度没有对批量求和：b加到了每一行上，M行的贡献要加起来",
+                  "the bias gradient is not summed over the batch: b is added to every row, so the M contributions add up")
+KEEPDIMS = Hint("偏置梯度应是长度为D的一维数组，不是1×D的矩阵",
+                "the bias gradient should be a 1-D array of length D, not a 1 × D matrix")
+MEAN_NOT_SUM = Hint("偏置梯度多除了一个M：δ里已经有1/M，这里只需求和",
+                    "the bias gradient is divided by M once too often: δ already carries 1/M, so just sum")
+MISSING_1_OVER_M = Hint("梯度大了M倍：代价是批量平均，dZ2 = (ŷ − Y)/M",
+                        "the gradients are M times too large: the cost is the mean over the batch, so dZ2 = (ŷ − Y)/M")
+MISSING_SIGMA_PRIME = Hint("穿过sigmoid时漏了σ′：dZ1 = dH1 ⊙ h1 ⊙ (1 − h1)",
+                           "σ′ is missing at the sigmoid: dZ1 = dH1 ⊙ h1 ⊙ (1 − h1)")
+WRONG_SIGMA_PRIME = Hint("σ′(z1)写错了：它是h1 ⊙ (1 − h1)，不是h1，也不是反函数",
+                         "σ′(z1) is wrong: it is h1 ⊙ (1 − h1), not h1 and not an inverse")
+BACK_THROUGH_W = Hint("传回上一层要乘Wᵀ：dA_prev = dZ Wᵀ",
+                      "sending δ back multiplies by Wᵀ: dA_prev = dZ Wᵀ")
+WRONG_SIGN = Hint("符号反了：输出层的δ是ŷ − Y，不是Y − ŷ", "the sign is flipped: the output δ is ŷ − Y, not Y − ŷ")
+
+
+@dataclass(frozen=True)
+class _Case:
+    """A case whose outputs are named, with the usual wrong answers for each output."""
+
+    name: str
+    args: tuple
+    expected: tuple                       # one array per output
+    outputs: tuple                        # their names, e.g. ("dW", "db", "dA_prev")
+    mistakes: tuple                       # per output: ((wrong value, Hint), ...)
+    hint: Hint                            # when the answer matches no known mistake
+    rtol: float = 1e-7
+    atol: float = 1e-12
+
+
+def _matches(got: np.ndarray, value: np.ndarray, case: _Case) -> bool:
+    return got.shape == value.shape and np.allclose(got, value, rtol=case.rtol, atol=case.atol)
+
+
+def _run(exercise: str, fn: Callable, cases: Sequence[_Case], single: bool = False) -> ExerciseResult:
+    if not callable(fn):
+        raise ValueError(f"the answer to '{exercise}' must be a function, got {type(fn).__name__}")
+    for i, case in enumerate(cases, start=1):
+        args = tuple(np.copy(a) if isinstance(a, np.ndarray) else a for a in case.args)
+        try:
+            with np.errstate(all="ignore"):
+                got = fn(*args)
+        except Exception as exc:  # the learner's code: report, don't crash the notebook
+            return ExerciseResult(exercise, False, i, case.name, _RAISED, f"{type(exc).__name__}: {exc}")
+        got = (got,) if single else got
+        if not isinstance(got, (tuple, list)) or len(got) != len(case.expected):
+            n = len(got) if isinstance(got, (tuple, list)) else 1
+            return ExerciseResult(exercise, False, i, case.name, _SHAPE,
+                                  f"expected {len(case.expected)} results ({', '.join(case.outputs)}), got {n}")
+        for name, g, e, mistakes in zip(case.outputs, got, case.expected, case.mistakes):
+            try:
+                g = np.asarray(g, dtype=np.float64)
+            except (TypeError, ValueError):
+                return ExerciseResult(exercise, False, i, case.name, _SHAPE,
+                                      f"{name}: expected an array, got {type(g).__name__}")
+            if _matches(g, e, case):
+                continue
+            for wrong, hint in mistakes:
+                if _matches(g, wrong, case):
+                    return ExerciseResult(exercise, False, i, case.name, hint, f"{name}")
+            if not np.isfinite(g).all():
+                return ExerciseResult(exercise, False, i, case.name, _NONFINITE, f"{name}")
+            if g.shape != e.shape:
+                return ExerciseResult(exercise, False, i, case.name, _SHAPE,
+                                      f"{name}: expected shape {e.shape}, got {g.shape}")
+            worst = float(np.max(np.abs(g - e)))
+            return ExerciseResult(exercise, False, i, case.name, case.hint,
+                                  f"{name}: largest difference from the right answer: {worst:.2e}")
+    return ExerciseResult(exercise, True, len(cases))
+
+
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+# --- exercise 4.5: bias gradients are column sums --------------------------------
+
+def _bias_case(name, dZ):
+    db = dZ.sum(axis=0)
+    M = dZ.shape[0]
+    mistakes = ((dZ.sum(axis=1), WRONG_AXIS), (dZ, NOT_SUMMED), (dZ.sum(axis=0, keepdims=True), KEEPDIMS),
+                (db / M, MEAN_NOT_SUM))
+    return _Case(name, (dZ,), (db,), ("db",), (mistakes,),
+                 Hint("偏置梯度是δ按列求和：db = 1ᵀ δ", "the bias gradient is the column sum of δ: db = 1ᵀ δ"))
+
+
+def check_bias_gradient(fn: Callable) -> ExerciseResult:
+    """Exercise 4.5: ``fn(dZ)`` with δ = dZ of shape (M, D) returns db of shape (D,), the column sums.
+
+    Returns the verdict (shown as one line in a notebook); a failing case names the likely mistake
+    (wrong axis, no sum over the batch, a 1 × D matrix, an extra 1/M).
+    """
+    rng = np.random.default_rng(41)
+    cases = [
+        _bias_case("a batch of 5 rows, 3 units", rng.normal(size=(5, 3)) / 5),
+        _bias_case("a square δ (4 rows, 4 units)", rng.normal(size=(4, 4)) / 4),
+        _bias_case("one row (M = 1)", rng.normal(size=(1, 6))),
+    ]
+    return _run("偏置梯度 · bias gradient", fn, cases, single=True)
+
+
+# --- exercise 4.6: one layer's backward step -------------------------------------
+
+def _layer_case(name, dZ, a_prev, W):
+    dW, db, dA = a_prev.T @ dZ, dZ.sum(axis=0), dZ @ W.T
+    M = dZ.shape[0]
+    mistakes = (
+        ((dZ.T @ a_prev, TRANSPOSED), (dW * M, MISSING_1_OVER_M)),
+        ((dZ.sum(axis=1), WRONG_AXIS), (dZ, NOT_SUMMED), (dZ.sum(axis=0, keepdims=True), KEEPDIMS),
+         (db / M, MEAN_NOT_SUM)),
+        ((W @ dZ.T, TRANSPOSED), ((dZ @ W.T).T, TRANSPOSED)),
+    )
+    if W.shape[0] == W.shape[1]:
+        mistakes = (mistakes[0], mistakes[1], mistakes[2] + ((dZ @ W, BACK_THROUGH_W),))
+    return _Case(name, (dZ, a_prev, W), (dW, db, dA), ("dW", "db", "dA_prev"), mistakes,
+                 Hint("对照本章的三个式子：dW = a_prevᵀ dZ，db = 1ᵀ dZ，dA_prev = dZ Wᵀ",
+                      "compare with the three formulas of the chapter: dW = a_prevᵀ dZ, db = 1ᵀ dZ, dA_prev = dZ Wᵀ"))
+
+
+def check_layer_backward(fn: Callable) -> ExerciseResult:
+    """Exercise 4.6: one layer z = a_prev W + b, given δ = dZ (M, n_out), a_prev (M, n_in), W (n_in, n_out).
+
+    ``fn(dZ, a_prev, W)`` returns (dW (n_in, n_out), db (n_out,), dA_prev (M, n_in)).
+    Returns the verdict, shown as one line in a notebook.
+    """
+    rng = np.random.default_rng(42)
+    cases = []
+    for name, (M, n_in, n_out) in [("a batch of 6 rows, 4 inputs, 3 outputs", (6, 4, 3)),
+                                   ("a square layer (3 inputs, 3 outputs, 5 rows)", (5, 3, 3)),
+                                   ("one row (M = 1)", (1, 2, 5))]:
+        dZ = rng.normal(size=(M, n_out)) / M
+        cases.append(_layer_case(name, dZ, rng.random((M, n_in)), rng.normal(size=(n_in, n_out))))
+    return _run("一层的反向传播 · one layer's backward step", fn, cases)
+
+
+# --- exercise 4.7: the backward pass of the three-layer network ------------------
+
+def _three_layer_case(name, x, h1, y_hat, Y, W2):
+    M = x.shape[0]
+    dZ2 = (y_hat - Y) / M
+    dH1 = dZ2 @ W2.T
+    sp = h1 * (1 - h1)
+    dZ1 = dH1 * sp
+    right = (x.T @ dZ1, dZ1.sum(axis=0), h1.T @ dZ2, dZ2.sum(axis=0))
+    with np.errstate(all="ignore"):
+        logit = np.log(h1 / (1 - h1))                       # the inverse of σ, evaluated at h1
+    mistakes = (
+        ((x.T @ dH1, MISSING_SIGMA_PRIME), (x.T @ (dH1 * h1), WRONG_SIGMA_PRIME),
+         (x.T @ (dH1 * logit), WRONG_SIGMA_PRIME), (dZ1.T @ x, TRANSPOSED), (M * right[0], MISSING_1_OVER_M),
+         (-right[0], WRONG_SIGN)),
+        ((dH1.sum(axis=0), MISSING_SIGMA_PRIME), (dZ1.sum(axis=1), WRONG_AXIS), (dZ1, NOT_SUMMED),
+         (dZ1.sum(axis=0, keepdims=True), KEEPDIMS), (M * right[1], MISSING_1_OVER_M), (right[1] / M, MEAN_NOT_SUM),
+         (-right[1], WRONG_SIGN)),
+        ((dZ2.T @ h1, TRANSPOSED), (M * right[2], MISSING_1_OVER_M), (-right[2], WRONG_SIGN)),
+        ((dZ2.sum(axis=1), WRONG_AXIS), (dZ2, NOT_SUMMED), (dZ2.sum(axis=0, keepdims=True), KEEPDIMS),
+         (M * right[3], MISSING_1_OVER_M), (right[3] / M, MEAN_NOT_SUM), (-right[3], WRONG_SIGN)),
+    )
+    return _Case(name, (x, h1, y_hat, Y, W2), right, ("dW1", "db1", "dW2", "db2"), mistakes,
+                 Hint("按第4.2节的五步逐一核对，先从dZ2 = (ŷ − Y)/M开始",
+                      "go through the five steps of section 4.2 one by one, starting from dZ2 = (ŷ − Y)/M"))
+
+
+def _three_layer_inputs(rng, M, Dx, H, Dy, weight_scale=1.0):
+    x = rng.normal(size=(M, Dx))
+    W1 = rng.normal(0, weight_scale / np.sqrt(Dx), (Dx, H))
+    W2 = rng.normal(0, 1 / np.sqrt(H), (H, Dy))
+    h1 = _sigmoid(x @ W1 + rng.normal(0, 0.5, H))
+    z2 = h1 @ W2 + rng.normal(0, 0.5, Dy)
+    y_hat = np.exp(z2 - z2.max(axis=1, keepdims=True))
+    y_hat /= y_hat.sum(axis=1, keepdims=True)
+    Y = np.eye(Dy)[rng.integers(0, Dy, M)]
+    return x, h1, y_hat, Y, W2
+
+
+def check_three_layer_backward(fn: Callable) -> ExerciseResult:
+    """Exercise 4.7: the backward pass of the mean cross-entropy, from what the forward pass keeps.
+
+    ``fn(x, h1, y_hat, Y, W2)`` with x (M, Dx), h1 = σ(z1) (M, H), ŷ = softmax(z2)
+    (M, Dy), one-hot Y (M, Dy) and W2 (H, Dy) returns (dW1, db1, dW2, db2) with
+    the shapes (Dx, H), (H,), (H, Dy), (Dy,). Returns the verdict, shown as one line in a notebook.
+    """
+    rng = np.random.default_rng(43)
+    cases = [
+        _three_layer_case("a batch of 6 rows (Dx = 4, H = 5, Dy = 3)", *_three_layer_inputs(rng, 6, 4, 5, 3)),
+        _three_layer_case("H = Dy = Dx = 3 (square weights)", *_three_layer_inputs(rng, 4, 3, 3, 3)),
+        _three_layer_case("large weights: some hidden units saturate", *_three_layer_inputs(rng, 5, 4, 6, 3, 8.0)),
+        _three_layer_case("one row (M = 1)", *_three_layer_inputs(rng, 1, 3, 4, 2)),
+    ]
+    return _run("三层网络的反向传播 · three-layer backward pass", fn, cases)
