@@ -20,7 +20,12 @@ from .binary_cross_entropy import (
     binary_cross_entropy_with_logits,
 )
 from .gradcheck import (
+    DEFAULT_MARGIN,
+    DEFAULT_RTOL,
+    DEFAULT_SCALE,
+    DEFAULT_STEP,
     DEFAULT_THRESHOLD,
+    EPSILON,
     GradientCheck,
     gradient_check,
     numerical_gradient,
@@ -129,7 +134,12 @@ if _sys.modules.get("matplotlib") is not None:
 
 __all__ = [
     "CJK_FONT",
+    "DEFAULT_MARGIN",
+    "DEFAULT_RTOL",
+    "DEFAULT_SCALE",
+    "DEFAULT_STEP",
     "DEFAULT_THRESHOLD",
+    "EPSILON",
     "GradientCheck",
     "NEURON_COSTS",
     "NeuronCost",
