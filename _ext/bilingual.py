@@ -527,6 +527,8 @@ def configure(app: Sphinx, config) -> None:
         for name, value in ZH_CONFIG_STRINGS.items():
             if name in config:
                 config[name] = value
+        # Jupyter Book sets the search box's placeholder in English.
+        config.html_theme_options = {**(config.html_theme_options or {}), "search_bar_text": "搜索本书……"}
     if edition in LANGS:
         for name in ("html_title", "project", "author"):
             if isinstance(config[name], str):

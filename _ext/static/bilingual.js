@@ -107,8 +107,42 @@
     host.parentNode.insertBefore(a, host.nextSibling);
   }
 
+  // Search results: snippets as readable text, with the maths as plain symbols, not raw LaTeX.
+  var TEX = {
+    alpha: "α", beta: "β", gamma: "γ", delta: "δ", Delta: "Δ", epsilon: "ε", varepsilon: "ε", eta: "η",
+    theta: "θ", lambda: "λ", mu: "μ", pi: "π", sigma: "σ", tau: "τ", phi: "φ", partial: "∂", nabla: "∇",
+    sum: "Σ", prod: "Π", infty: "∞", approx: "≈", ne: "≠", neq: "≠", le: "≤", leq: "≤", ge: "≥", geq: "≥",
+    times: "×", cdot: "·", odot: "⊙", to: "→", rightarrow: "→", leftarrow: "←", in: "∈", top: "ᵀ",
+    ldots: "…", dots: "…", cdots: "⋯", lVert: "‖", rVert: "‖", Vert: "‖", lvert: "|", rvert: "|", mid: "|",
+    quad: " ", qquad: " ", prime: "′", log: "log", ln: "ln", exp: "exp", max: "max", min: "min",
+  };
+  function texToText(tex) {
+    return tex
+      .replace(/\\[()\[\]]|\$\$?/g, " ")
+      .replace(/\\begin\{[^}]*\}|\\end\{[^}]*\}/g, " ")
+      .replace(/\\[dt]?frac\{((?:[^{}]|\{[^{}]*\})*)\}\{((?:[^{}]|\{[^{}]*\})*)\}/g, "($1)/($2)")
+      .replace(/\\(?:mathrm|mathbf|mathit|boldsymbol|operatorname|text|left|right|[bB]ig[lr]?)(?![A-Za-z])/g, "")
+      .replace(/\\([A-Za-z]+)/g, function (m, word) { return TEX.hasOwnProperty(word) ? TEX[word] : word; })
+      .replace(/\\\\|&/g, " ")
+      .replace(/\\[,;:! ]/g, " ")
+      .replace(/[{}\\]/g, "")
+      .replace(/\s+/g, " ")
+      .trim();
+  }
+  function readableSearchText() {
+    if (typeof Search === "undefined" || !Search.htmlToText) return;  // not the search page
+    Search.htmlToText = function (htmlString, anchor) {
+      var doc = new DOMParser().parseFromString(htmlString, "text/html");
+      doc.querySelectorAll(".headerlink, script, style").forEach(function (el) { el.remove(); });
+      doc.querySelectorAll(".math").forEach(function (el) { el.textContent = " " + texToText(el.textContent) + " "; });
+      var main = (anchor && doc.querySelector('[role="main"] ' + anchor)) || doc.querySelector('[role="main"]');
+      return main ? main.textContent.replace(/\s+/g, " ") : "";
+    };
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     buildSwitch();
     buildLiteLink();
+    readableSearchText();
   });
 })();
