@@ -197,9 +197,15 @@ def main() -> int:
     for name, cmd in jobs.items():
         log = (LOGS / f"{name}.log").open("w", encoding="utf-8")
         running[name] = (subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT), log, time.monotonic())
+    finished = {}
+    while len(finished) < len(running):  # each part's own time, in the order they finish
+        for name, (process, _, began) in running.items():
+            if name not in finished and process.poll() is not None:
+                finished[name] = time.monotonic() - began
+        time.sleep(0.1)
     status = 0
     for name, (process, log, began) in running.items():
-        code = process.wait()
+        code = process.returncode
         log.close()
         text = (LOGS / f"{name}.log").read_text(encoding="utf-8")
         problems = [line for line in text.splitlines() if "WARNING" in line or "ERROR" in line]
@@ -210,7 +216,7 @@ def main() -> int:
             if not problems:
                 print("\n".join(text.splitlines()[-15:]))
         status = status or code or (1 if problems and name != "lite" else 0)
-        print(f"time: {name} {time.monotonic() - began:.0f} s")
+        print(f"time: {name} {finished[name]:.0f} s")
     with (BUILD / "build.log").open("w", encoding="utf-8") as combined:
         for name in jobs:
             combined.write(f"===== {name} =====\n" + (LOGS / f"{name}.log").read_text(encoding="utf-8"))
