@@ -45,12 +45,14 @@
     }
   }
 
-  // The section the reader is looking at: the last heading above the top of the view.
+  // The section the reader is looking at: the last one that starts in the top third of the view.
   function sectionInView() {
     var sections = document.querySelectorAll(".bd-article section[id]");
+    var line = Math.max(96, window.innerHeight / 3);
     var current = "";
+    if (window.scrollY < 16) return "";  // the top of the page
     for (var i = 0; i < sections.length; i++) {
-      if (sections[i].getBoundingClientRect().top <= 96) current = sections[i].id;
+      if (sections[i].getBoundingClientRect().top <= line) current = sections[i].id;
     }
     if (!current && window.location.hash) current = window.location.hash.slice(1);
     return current ? "#" + current : "";
