@@ -220,6 +220,8 @@ def test_lang_in_the_address_opens_that_edition_and_survives_the_root_redirect(b
     page = _page(context)
     page.goto(f"{base_url}?lang=zh")
     page.wait_for_url("**/zh/intro.html?lang=zh")
+    page.goto(f"{base_url}zh/index.html?lang=en")  # an edition's own index passes it on
+    page.wait_for_url("**/en/intro.html?lang=en")
     page.goto(f"{base_url}en/{CHAPTER2}?lang=both#{SECTION}")  # on any page, any edition
     page.wait_for_url(f"**/both/{CHAPTER2}?lang=both#{SECTION}")
     page.goto(base_url)  # remembered

@@ -125,6 +125,13 @@ ROOT_INDEX = """<!DOCTYPE html>
 """
 
 
+EDITION_INDEX = """<!DOCTYPE html>
+<meta charset="utf-8">
+<script>location.replace("{root_doc}.html" + location.search + location.hash);</script>
+<meta http-equiv="Refresh" content="0; url={root_doc}.html" />
+"""
+
+
 def write_root(base: str, root_doc: str) -> None:
     """The root index.html, 404.html (the side-by-side one), sitemap.xml and robots.txt."""
     title = "交叉熵与反向传播 · Cross-Entropy and Backpropagation"
@@ -141,6 +148,9 @@ def write_root(base: str, root_doc: str) -> None:
     (HTML / "index.html").write_text(
         ROOT_INDEX.format(title=html.escape(title), alternates=alternates, root_doc=root_doc), encoding="utf-8"
     )
+    for edition in EDITIONS:  # each edition's own index.html passes ?lang= and #section on too
+        if (HTML / edition).is_dir():
+            (HTML / edition / "index.html").write_text(EDITION_INDEX.format(root_doc=root_doc), encoding="utf-8")
     if (HTML / "both" / "404.html").exists():
         shutil.copy(HTML / "both" / "404.html", HTML / "404.html")
     pages = sorted(
