@@ -1,5 +1,6 @@
 # 交叉熵与反向传播 · Cross-Entropy and Backpropagation
-#   make book   build the site into _build/html (creates .venv on first use)
+#   make book   build the site into _build/html: three editions, zh/, en/ and both/,
+#               and JupyterLite (creates .venv on first use)
 #   make test   the whole test suite: the build at zero warnings, unit and
 #               property tests, bilingual checks, strict nbval of every chapter
 
@@ -10,7 +11,6 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 UV_VERSION := 0.13.9
 BUILD_LOG := _build/build.log
-JB_FLAGS := --all -W -n --keep-going
 
 .PHONY: book test build pytest fonts assets browser execute bench clean help
 
@@ -67,17 +67,15 @@ browser:
 assets: $(STAMP)
 	@$(BIN)/python tools/vendor_assets.py
 
+# The three editions (中文, English, 中英) of the whole book from the same sources, each
+# as `jupyter-book build . --all -W -n --keep-going` would build it, in parallel with
+# JupyterLite. Prints each part's time and the total; logs in _build/logs/ and $(BUILD_LOG).
 build: $(STAMP) fonts assets
 	@mkdir -p _build
-	@start=$$(date +%s); \
-	$(BIN)/jupyter-book build . $(JB_FLAGS) > $(BUILD_LOG) 2>&1; status=$$?; \
-	grep -E "WARNING|ERROR" $(BUILD_LOG) || true; \
-	[ $$status = 0 ] && { $(BIN)/python tools/build_lite.py >> $(BUILD_LOG) 2>&1 || status=$$?; }; \
-	echo "time: book build $$(( $$(date +%s) - start )) s (log: $(BUILD_LOG))"; \
-	exit $$status
+	@$(BIN)/python tools/build_editions.py
 
 book: build
-	@echo "The site is in _build/html. Open it with:"
+	@echo "The site is in _build/html (editions zh/, en/, both/; index.html picks one). Open it with:"
 	@echo "  xdg-open _build/html/index.html      # or: open _build/html/index.html (macOS)"
 	@echo "  or serve it: $(BIN)/python -m http.server -d _build/html 8000  → http://127.0.0.1:8000"
 

@@ -10,27 +10,75 @@ On ``source-read`` (the event that hands myst-nb the notebook text) every
 tagged cell is wrapped in a ``{lang}`` directive, so the ``.ipynb`` on disk and
 its download stay clean. The directive renders ``<div lang="zh-Hans">`` or
 ``<div lang="en">``; a zh block and its en partner are wrapped together in a
-``lang-pair`` container, which the language switch in ``_ext/static`` shows or
-hides. The extension warns (and so fails a ``-W`` build) when a tagged block
-holds a heading or a labelled equation, or when a zh block has no en partner
-or the reverse.
+``lang-pair`` container, which the side-by-side edition shows one above the
+other. The extension warns (and so fails a ``-W`` build) when a
+tagged block holds a heading or a labelled equation, or when a zh block has no
+en partner or the reverse.
+
+Editions
+--------
+The config value ``course_edition`` ("zh", "en" or "both", default "both")
+selects the edition that one Sphinx run builds; ``tools/build_editions.py``
+runs the three side by side, each with its own ``language`` (``EDITIONS``).
+"both" is the side-by-side book. In "zh" and "en" the other language is
+removed from the document tree while it is read (so from the pages, the
+sidebar, the page titles, cross-reference texts and the search index):
+
+* ``{lang}`` blocks of the other language, and *any* element carrying the class
+  ``lang-zh`` / ``lang-en`` of the other language (other extensions mark their
+  bilingual fragments that way; raw HTML fragments too);
+* shared headings, table-of-contents captions, the book's title and author:
+  "中文 · English" is split at the first " · ". A leading number ("1.2 ",
+  "3. ") stays in both editions. Section ids come from the unsplit source,
+  so they are the same in every edition;
+* figure alt texts: only that language's caption;
+* tables bilingual by columns (the authoring rule):
+
+  - a header cell in Chinese only (Han characters, no Latin letters) marks a
+    Chinese column; one in English only (Latin letters, no Han characters)
+    an English column; maths and code in a header are not counted. When a
+    table has as many Chinese columns as English columns (at least one each),
+    each single-language edition drops the other language's columns. A table
+    whose counts differ keeps all its columns (so a lone "English" term column,
+    or a "float32" column, is never dropped by accident);
+  - a header cell "中文 · English" marks a split column: in each
+    single-language edition every cell of that column (the header included)
+    is cut at its first " · ", Chinese before, English after. A cell without
+    " · " (a symbol, a number, a term) is kept whole in both editions. So a
+    split-column cell holds exactly one " · ", between its Chinese and its
+    English text;
+  - any other header ("#", a symbol) marks a shared column, kept whole.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 logger = logging.getLogger(__name__)
 
 LANGS = {"zh": "zh-Hans", "en": "en"}
+#: The three editions: Sphinx's ``language`` (the theme's strings and <html lang>),
+#: the search language (jieba for Chinese, the English stemmer for English; Sphinx's
+#: Chinese search also stems the English words of the side-by-side edition), and
+#: the hreflang that search engines are told.
+EDITIONS = {
+    "zh": {"language": "zh_CN", "search": "zh", "hreflang": "zh-Hans"},
+    "en": {"language": "en", "search": "en", "hreflang": "en"},
+    "both": {"language": "zh_CN", "search": "zh", "hreflang": None},
+}
+#: Chinese before, English after: headings, captions and split table cells.
+SEPARATOR = " · "
 #: Course terms (交叉熵, 反向传播, …) that jieba must keep whole in the search index.
 SEARCH_DICT = Path(__file__).with_name("zh_search_dict.txt")
 #: The language switch (bilingual.js, bilingual.css). Not in the book's _static,
@@ -146,12 +194,12 @@ def _plain(markdown: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def add_figure_alt_texts(cells: list[dict]) -> list[str]:
-    """Give every figure (a code cell with an image output) alt text in both languages.
+def add_figure_alt_texts(cells: list[dict], edition: str = "both") -> list[str]:
+    """Give every figure (a code cell with an image output) alt text in the edition's languages.
 
-    The alt text is the zh/en caption pair that follows the figure, so a screen
-    reader in either language hears the caption. Returns the figures that have
-    no caption pair after them.
+    The alt text is the zh/en caption pair that follows the figure (in the zh or
+    en edition only that language's caption), so a screen reader hears the
+    caption. Returns the figures that have no caption pair after them.
     """
     missing = []
     for i, cell in enumerate(cells):
@@ -165,13 +213,13 @@ def add_figure_alt_texts(cells: list[dict]) -> list[str]:
             missing.append(f"cell {i + 1} draws a figure but no zh/en caption pair follows it")
             continue
         texts = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"] for c in pair]
-        alt = f"{_plain(texts[0])} / {_plain(texts[1])}"
+        alt = {"zh": _plain(texts[0]), "en": _plain(texts[1])}.get(edition, f"{_plain(texts[0])} / {_plain(texts[1])}")
         options = cell.setdefault("metadata", {}).setdefault("mystnb", {}).setdefault("image", {})
         options.setdefault("alt", alt)
     return missing
 
 
-def wrap_notebook(text: str) -> tuple[str, list[str]] | None:
+def wrap_notebook(text: str, edition: str = "both") -> tuple[str, list[str]] | None:
     """The notebook JSON with each tagged markdown cell wrapped in a lang directive,
     and the problems found in its cells (wrong tags, figures without a caption pair).
 
@@ -184,7 +232,7 @@ def wrap_notebook(text: str) -> tuple[str, list[str]] | None:
         return None
     if not isinstance(nb, dict) or "cells" not in nb:
         return None
-    problems = _tag_problems(nb["cells"]) + add_figure_alt_texts(nb["cells"])
+    problems = _tag_problems(nb["cells"]) + add_figure_alt_texts(nb["cells"], edition)
     for cell in nb["cells"]:
         tags = set(cell.get("metadata", {}).get("tags", []))
         langs = tags & set(LANGS)
@@ -201,7 +249,7 @@ def wrap_notebook(text: str) -> tuple[str, list[str]] | None:
 def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     if not str(app.env.doc2path(docname)).endswith(".ipynb"):
         return
-    result = wrap_notebook(source[0])
+    result = wrap_notebook(source[0], app.config.course_edition)
     if result is None:
         return
     source[0], problems = result
@@ -248,13 +296,347 @@ def pair_blocks(app: Sphinx, doctree: nodes.document) -> None:
             )
 
 
+# --- Editions -------------------------------------------------------------------------
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+#: A heading's own number ("1.2 ", "3. ", "4 "), kept in both single-language editions.
+_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+")
+
+
+def split_text(text: str, lang: str) -> str:
+    """One language of "中文 · English" (cut at the first " · "); other text as it is."""
+    if lang not in LANGS or SEPARATOR not in text:
+        return text
+    zh, en = text.split(SEPARATOR, 1)
+    if lang == "zh":
+        return zh.rstrip()
+    number = _NUMBER.match(zh)
+    return (number.group(0) if number else "") + en.lstrip()
+
+
+def _outside_code(node: nodes.Node) -> bool:
+    return not any(isinstance(a, (nodes.math, nodes.literal, nodes.raw)) for a in _ancestors(node))
+
+
+def _ancestors(node: nodes.Node):
+    while node is not None:
+        yield node
+        node = node.parent
+
+
+def split_node(node: nodes.Element, lang: str) -> bool:
+    """Keep one language of a bilingual "中文 · English" element (a title, a table cell).
+
+    The cut is at the first " · " in the element's text outside maths and code;
+    everything after it (zh) or before it (en, except a leading number) goes,
+    whatever inline markup it sits in. Returns False when there is no " · ".
+    """
+    texts = [t for t in node.findall(nodes.Text) if _outside_code(t)]
+    cut = next((t for t in texts if SEPARATOR in t), None)
+    if cut is None:
+        return False
+    full = node.astext()
+    number = _NUMBER.match(full)
+    number = number.group(0) if number and full.find(SEPARATOR) >= number.end() else ""
+    before, after = str(cut).split(SEPARATOR, 1)
+    keep_zh = lang == "zh"
+    child = nodes.Text(before.rstrip() if keep_zh else after.lstrip())
+    parent = cut.parent
+    parent.replace(cut, child)
+    current = child
+    while current is not node:  # drop the other side, at every level up to node
+        parent = current.parent
+        index = parent.index(current)
+        for sibling in parent.children[index + 1 :] if keep_zh else parent.children[:index]:
+            parent.remove(sibling)
+        current = parent
+    if number and not keep_zh:
+        node.insert(0, nodes.Text(number))
+    return True
+
+
+def _header_language(entry: nodes.Element) -> str:
+    """"zh", "en", "split" or "shared" for a table's header cell (see the module docstring)."""
+    text = "".join(str(t) for t in entry.findall(nodes.Text) if _outside_code(t))
+    if SEPARATOR in text:
+        return "split"
+    han, latin = bool(_HAN.search(text)), bool(_LATIN.search(text))
+    if han and not latin:
+        return "zh"
+    if latin and not han:
+        return "en"
+    return "shared"
+
+
+def edition_table(table: nodes.table, lang: str) -> None:
+    """Keep one language of a table that is bilingual by columns (see the module docstring)."""
+    for tgroup in table.findall(nodes.tgroup):
+        if tgroup.parent is not table:
+            continue
+        thead = next(iter(tgroup.findall(nodes.thead)), None)
+        if thead is None or not thead.children:
+            continue
+        rows = [row for part in tgroup.children if isinstance(part, (nodes.thead, nodes.tbody)) for row in part.children]
+        width = len(thead.children[0].children)
+        if any(len(row.children) != width or any(e.get("morecols") for e in row.children) for row in rows):
+            continue  # spanning cells: leave the table as it is
+        kinds = [_header_language(entry) for entry in thead.children[0].children]
+        drop = []
+        if 0 < kinds.count("zh") == kinds.count("en"):
+            drop = [i for i, kind in enumerate(kinds) if kind == ("en" if lang == "zh" else "zh")]
+        for row in rows:
+            for i, kind in enumerate(kinds):
+                if kind == "split":
+                    for paragraph in row.children[i].children or [row.children[i]]:
+                        if isinstance(paragraph, nodes.Element) and split_node(paragraph, lang):
+                            break
+            for i in reversed(drop):
+                row.remove(row.children[i])
+        colspecs = [c for c in tgroup.children if isinstance(c, nodes.colspec)]
+        for i in reversed(drop):
+            if i < len(colspecs):
+                tgroup.remove(colspecs[i])
+        if drop:
+            tgroup["cols"] = width - len(drop)
+            remaining = [c for c in tgroup.children if isinstance(c, nodes.colspec)]
+            total = sum(c.get("colwidth", 1) for c in remaining) or 1
+            for c in remaining:  # widths as percentages of what is left
+                c["colwidth"] = round(100 * c.get("colwidth", 1) / total)
+
+
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class _LanguageFilter(HTMLParser):
+    """Re-emit an HTML fragment without the elements of class ``lang-<other>``,
+    its headings cut to one language."""
+
+    def __init__(self, lang: str):
+        super().__init__(convert_charrefs=False)
+        self.lang, self.drop = lang, "lang-" + ("en" if lang == "zh" else "zh")
+        self.out: list[str] = []
+        self.skip = 0
+        self.heading = 0
+
+    def handle_starttag(self, tag, attrs):
+        dropped = self.drop in (dict(attrs).get("class") or "").split()
+        if self.skip or dropped:
+            if tag not in _VOID:
+                self.skip += 1
+            return
+        self.heading += tag in {"h1", "h2", "h3", "h4", "h5", "h6", "title"}
+        self.out.append(self.get_starttag_text())
+
+    def handle_startendtag(self, tag, attrs):
+        if not self.skip and self.drop not in (dict(attrs).get("class") or "").split():
+            self.out.append(self.get_starttag_text())
+
+    def handle_endtag(self, tag):
+        if self.skip:
+            self.skip -= tag not in _VOID
+            return
+        self.heading -= tag in {"h1", "h2", "h3", "h4", "h5", "h6", "title"}
+        self.out.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.out.append(split_text(data, self.lang) if self.heading else data)
+
+    def handle_entityref(self, name):
+        self.handle_data(f"&{name};")
+
+    def handle_charref(self, name):
+        self.handle_data(f"&#{name};")
+
+    def handle_comment(self, data):
+        if not self.skip:
+            self.out.append(f"<!--{data}-->")
+
+    def handle_decl(self, decl):
+        self.out.append(f"<!{decl}>")
+
+
+def keep_language(html: str, lang: str) -> str:
+    """An HTML fragment in one edition: elements of class ``lang-zh``/``lang-en`` of the
+    other language removed, "中文 · English" headings cut. "both" keeps it as it is."""
+    if lang not in LANGS:
+        return html
+    parser = _LanguageFilter(lang)
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.out)
+
+
+def make_edition(doctree: nodes.Element, lang: str) -> None:
+    """Reduce a bilingual document tree to one language (see the module docstring)."""
+    other = "en" if lang == "zh" else "zh"
+    for node in list(doctree.findall(nodes.Element)):
+        if node.parent is None and node is not doctree:
+            continue  # inside a subtree removed already
+        if (isinstance(node, lang_block) and node["lang"] == other) or f"lang-{other}" in node.get("classes", []):
+            node.parent.remove(node)
+    for node in list(doctree.findall(nodes.raw)):
+        if "html" in node.get("format", "").split():
+            html = keep_language(node.astext(), lang)
+            node.children = []
+            node += nodes.Text(html)
+    for title in list(doctree.findall(lambda n: isinstance(n, (nodes.title, nodes.rubric)))):
+        split_node(title, lang)
+    for table in list(doctree.findall(nodes.table)):
+        edition_table(table, lang)
+
+
+class EditionTransform(SphinxTransform):
+    """Check the zh/en pairs, then make the document one edition's.
+
+    It runs before Sphinx's domains record the section titles (priority 850), so
+    that a cross-reference to a section shows the edition's title."""
+
+    default_priority = 840
+
+    def apply(self, **kwargs) -> None:
+        pair_blocks(self.app, self.document)
+        if self.config.course_edition in LANGS:
+            make_edition(self.document, self.config.course_edition)
+
+
+def split_toctree_captions(app: Sphinx, doctree: nodes.document) -> None:
+    """The sidebar's part captions ("章节 · Chapters"), inserted from _toc.yml after the transforms."""
+    lang = app.config.course_edition
+    if lang in LANGS:
+        for toctree in doctree.findall(addnodes.toctree):
+            if toctree.get("caption"):
+                toctree["caption"] = split_text(toctree["caption"], lang)
+
+
 def configure(app: Sphinx, config) -> None:
-    """Serve the switch and the front-end assets, and teach jieba the course's terms."""
+    """Serve the switch and the front-end assets, teach jieba the course's terms,
+    and set up the edition."""
+    edition = config.course_edition
+    if edition not in EDITIONS:
+        logger.warning(f"course_edition must be one of {sorted(EDITIONS)}, not {edition!r}; building 'both'", type="bilingual")
+        edition = config.course_edition = "both"
     config.html_static_path = [*config.html_static_path, str(STATIC)]
     use_local_assets(app, config)
+    config.html_search_language = EDITIONS[edition]["search"]
     options = dict(config.html_search_options or {})
     options.setdefault("dict", str(SEARCH_DICT))
     config.html_search_options = options
+    if (config.language or "").startswith("zh"):
+        for name, value in ZH_CONFIG_STRINGS.items():
+            if name in config:
+                config[name] = value
+        # Jupyter Book sets the search box's placeholder in English.
+        config.html_theme_options = {**(config.html_theme_options or {}), "search_bar_text": "搜索本书……"}
+    if edition in LANGS:
+        for name in ("html_title", "project", "author"):
+            if isinstance(config[name], str):
+                config[name] = split_text(config[name], edition)
+        theme_options = dict(config.html_theme_options or {})
+        if isinstance(theme_options.get("extra_footer"), str):
+            theme_options["extra_footer"] = keep_language(theme_options["extra_footer"], edition)
+        config.html_theme_options = theme_options
+        context = dict(getattr(config, "notfound_context", None) or {})
+        if context:
+            context = {k: keep_language(v, edition) if k == "body" else split_text(v, edition) for k, v in context.items()}
+            config.notfound_context = context
+    prefix = getattr(config, "notfound_urls_prefix", None)
+    if isinstance(prefix, str) and prefix:
+        config.notfound_urls_prefix = prefix.rstrip("/") + f"/{edition}/"
+    if config.html_baseurl:
+        config.html_baseurl = config.html_baseurl.rstrip("/") + f"/{edition}/"
+    # Before bilingual.js: the edition this page belongs to.
+    app.add_js_file(None, body=f'document.documentElement.dataset.edition = "{edition}";', priority=150)
+
+
+#: The theme's strings in Chinese where Sphinx, pydata-sphinx-theme and
+#: sphinx-book-theme ship no zh_CN translation (or a Traditional one).
+ZH_THEME_STRINGS = {
+    "Search": "搜索",
+    "Search this book...": "搜索本书……",
+    "Print to PDF": "打印为PDF",
+    "Download this page": "下载本页",
+    "Download source file": "下载源文件",
+    "Download notebook file": "下载笔记本文件",
+    "Fullscreen mode": "全屏模式",
+    "Launch interactive content": "在线运行",
+    "Launch on": "启动",
+    "Repository": "仓库",
+    "Source repository": "源代码仓库",
+    "Source repositories": "源代码仓库",
+    "Open an issue": "提交问题",
+    "Open issue": "提交问题",
+    "Suggest edit": "建议修改",
+    "Show source": "显示源文件",
+    "Show Source": "显示源文件",
+    "Toggle primary sidebar": "显示或隐藏目录",
+    "Toggle secondary sidebar": "显示或隐藏本页目录",
+    "Color mode": "颜色模式",
+    "System Settings": "跟随系统",
+    "Light": "浅色",
+    "Dark": "深色",
+    "Main": "主导航",
+    "Page": "本页",
+    "Site navigation": "全书导航",
+    "Section Navigation": "本节导航",
+    "Breadcrumb": "位置",
+    "On this page": "本页内容",
+    "Contents": "目录",
+    "Back to top": "回到顶部",
+    "Skip to main content": "跳到正文",
+    "previous": "上一页",
+    "next": "下一页",
+    "previous page": "上一页",
+    "next page": "下一页",
+    "Home": "首页",
+    "Link to this heading": "链接到本节",
+    "Link to this equation": "链接到本公式",
+    "Link to this image": "链接到本图",
+    "Link to this table": "链接到本表",
+    "Link to this code": "链接到本代码",
+    "Link to this definition": "链接到本定义",
+}
+#: Strings that other extensions take from their configuration, per language.
+ZH_CONFIG_STRINGS = {
+    "nb_code_prompt_show": "显示代码单元格",
+    "nb_code_prompt_hide": "隐藏代码单元格",
+    "togglebutton_hint": "点击显示",
+    "togglebutton_hint_hide": "点击隐藏",
+}
+
+
+def add_theme_translations(app: Sphinx) -> None:
+    """Complete the Chinese catalogs that the theme's templates read (after the themes
+    have registered theirs, hence at builder-inited)."""
+    if not (app.config.language or "").startswith("zh"):
+        return
+    from sphinx.locale import translators
+
+    for (_, catalog), translator in list(translators.items()):
+        if catalog in ("sphinx", "booktheme") and isinstance(getattr(translator, "_catalog", None), dict):
+            translator._catalog.update(ZH_THEME_STRINGS)
+
+
+def translate_page_strings(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """myst-nb writes the label of a folded cell in English into the page body."""
+    if (app.config.language or "").startswith("zh") and "body" in context:
+        context["body"] = context["body"].replace('aria-label="Toggle hidden content"', 'aria-label="显示或隐藏内容"')
+
+def add_alternates(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """<link rel="alternate" hreflang> to the same page in the other editions (absolute
+    when html_baseurl is set, as search engines want), and x-default to the English one."""
+    if doctree is None and pagename not in app.env.found_docs:
+        return
+    base = (app.config.html_baseurl or "").rstrip("/")
+    site = base.rsplit("/", 1)[0] + "/" if base else "../" * (pagename.count("/") + 1)
+    links = []
+    for edition, info in EDITIONS.items():
+        href = f"{site}{edition}/{pagename}.html"
+        if info["hreflang"]:
+            links.append(f'<link rel="alternate" hreflang="{info["hreflang"]}" href="{href}" />')
+    links.append(f'<link rel="alternate" hreflang="x-default" href="{site}en/{pagename}.html" />')
+    context["metatags"] = context.get("metatags", "") + "\n" + "\n".join(links) + "\n"
 
 
 #: The widget manager typesets widget labels with MathJax 2's MathJax.Hub.Queue;
@@ -323,12 +705,17 @@ def setup(app: Sphinx):
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)  # after the others add theirs
     app.add_js_file(None, body=WIDGET_PATHS, priority=400)
     app.add_js_file(None, body=MATHJAX2_SHIM, priority=999)  # after the MathJax configuration
-    app.connect("config-inited", configure)
+    app.connect("config-inited", configure, priority=400)  # before myst-nb reads its settings
     app.add_node(lang_block, html=(visit_lang_block_html, depart_div_html))
     app.add_node(lang_pair, html=(visit_lang_pair_html, depart_div_html))
     app.add_directive("lang", LangDirective)
     app.connect("source-read", on_source_read)
-    app.connect("doctree-read", pair_blocks)
+    app.add_config_value("course_edition", "both", "env", types=[str])
+    app.add_transform(EditionTransform)
+    app.connect("doctree-read", split_toctree_captions)
+    app.connect("html-page-context", add_alternates)
+    app.connect("html-page-context", translate_page_strings)
+    app.connect("builder-inited", add_theme_translations)
     app.add_css_file("bilingual.css")
     # In <head>, before the body renders, so the chosen language never flashes.
     app.add_js_file("bilingual.js", priority=200)

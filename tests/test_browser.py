@@ -2,7 +2,9 @@
 
 The site is served on 127.0.0.1; every request to any other host is aborted
 and counted, so these tests also prove that the pages need no network.
-Screenshots of every page in every language mode go to _build/screenshots/.
+Each page of each edition (zh, en, both) is opened once and checked, and its
+screenshot goes to _build/screenshots/<edition>/.
+One browser serves the whole module; each test gets a fresh context.
 """
 
 from __future__ import annotations
@@ -11,13 +13,16 @@ import functools
 import http.server
 import re
 import shutil
+import sys
 import threading
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
 from conftest import CHAPTERS, ROOT
+
+sys.path.insert(0, str(ROOT / "_ext"))
+from bilingual import EDITIONS  # noqa: E402
 
 HTML = ROOT / "_build" / "html"
 SHOTS = ROOT / "_build" / "screenshots"
@@ -32,6 +37,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+#: <html lang> and the theme's search button text per edition.
+HTML_LANG = {"zh": "zh-CN", "en": "en", "both": "zh-CN"}
+SEARCH_LABEL = {"zh": "搜索", "en": "Search", "both": "搜索"}
+HAN = "[\u4e00-\u9fff]"
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 if CHROMIUM is None:
@@ -49,7 +58,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def base_url():
-    if not (HTML / "index.html").exists():
+    if not all((HTML / edition / "index.html").exists() for edition in EDITIONS):
         pytest.fail("the site is not built: run `make build` (make test does it first)")
     handler = functools.partial(_QuietHandler, directory=str(HTML))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -67,27 +76,36 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser):
-    """A fresh page (empty storage) that records console errors and off-machine requests."""
-    context = browser.new_context(viewport={"width": 1280, "height": 1400})
-    blocked: list[str] = []
+def _context(browser, **options):
+    """A fresh context (empty storage) that aborts and records off-machine requests."""
+    context = browser.new_context(**{"viewport": {"width": 1280, "height": 1400}, **options})
+    context.blocked = []
 
     def offline(route):
         host = urlparse(route.request.url).hostname
         if host in ("127.0.0.1", "localhost") or route.request.url.startswith("data:"):
             route.continue_()
         else:
-            blocked.append(route.request.url)
+            context.blocked.append(route.request.url)
             route.abort()
 
     context.route("**/*", offline)
+    return context
+
+
+def _page(context):
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.blocked, page.errors = blocked, errors
-    yield page
+    page.blocked, page.errors = context.blocked, errors
+    return page
+
+
+@pytest.fixture
+def page(browser):
+    context = _context(browser)
+    yield _page(context)
     context.close()
 
 
@@ -97,38 +115,60 @@ def _open(page, url):
     page.evaluate("() => window.MathJax && window.MathJax.startup ? window.MathJax.startup.promise : null")
 
 
-def _visible(page, lang: str) -> tuple[int, int]:
-    """(visible, total) prose blocks of one language."""
+def _blocks(page) -> dict[str, list[int]]:
+    """[visible, total] prose blocks per language."""
     return page.evaluate(
-        """(lang) => {
-            const blocks = [...document.querySelectorAll(`.lang-block[lang="${lang}"]`)];
-            const shown = blocks.filter(b => getComputedStyle(b).display !== "none");
-            return [shown.length, blocks.length];
-        }""",
-        lang,
+        """() => {
+            const out = {};
+            for (const lang of ["zh-Hans", "en"]) {
+                const blocks = [...document.querySelectorAll(`.lang-block[lang="${lang}"]`)];
+                out[lang] = [blocks.filter(b => b.offsetParent !== null).length, blocks.length];
+            }
+            return out;
+        }"""
     )
 
 
+@pytest.mark.parametrize("edition", EDITIONS)
 @pytest.mark.parametrize("path", PAGES)
-def test_each_language_mode_shows_the_right_blocks(page, base_url, path):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for mode, zh_shown, en_shown in (("zh", True, False), ("en", False, True), ("both", True, True)):
-        _open(page, f"{base_url}{path}?lang={mode}")
-        zh_visible, zh_total = _visible(page, "zh-Hans")
-        en_visible, en_total = _visible(page, "en")
-        assert zh_total == en_total > 0
-        assert zh_visible == (zh_total if zh_shown else 0), (path, mode)
-        assert en_visible == (en_total if en_shown else 0), (path, mode)
-        pressed = page.get_attribute(".lang-switch button[aria-pressed=true]", "data-mode")
-        assert pressed == mode
-        page.screenshot(path=str(SHOTS / f"{path.replace('/', '_').removesuffix('.html')}-{mode}.png"))
-    assert page.errors == [], page.errors
-    assert page.blocked == [], f"requests left the machine: {page.blocked}"
-
-
-@pytest.mark.parametrize("path", PAGES)
-def test_maths_is_typeset(page, base_url, path):
-    _open(page, f"{base_url}{path}")
+def test_each_page_of_each_edition_reads_in_its_language(page, base_url, edition, path):
+    _open(page, f"{base_url}{edition}/{path}")
+    assert page.get_attribute("html", "lang") == HTML_LANG[edition]
+    blocks = _blocks(page)
+    own = {"zh": ["zh-Hans"], "en": ["en"], "both": ["zh-Hans", "en"]}[edition]
+    for lang, (visible, total) in blocks.items():
+        if lang in own:
+            assert visible == total > 0, (edition, path, lang, blocks)
+        else:
+            assert total == 0, (edition, path, lang, blocks)
+    texts = page.evaluate(
+        """() => ({
+            title: document.title,
+            headings: [...document.querySelectorAll(".bd-article h1, .bd-article h2, .bd-article h3")].map(h => h.innerText),
+            toc: document.querySelector(".bd-docs-nav").innerText,
+            search: [...document.querySelectorAll(".search-button__default-text, .search-button-field")].map(e => e.textContent).join(" "),
+        })"""
+    )
+    for text in [texts["title"], texts["toc"], *texts["headings"]]:
+        if edition == "en":
+            assert not re.search(HAN, text), (path, text)
+        elif edition == "zh":
+            assert re.search(HAN, text) and " · " not in text, (path, text)
+        else:
+            assert re.search(HAN, text), (path, text)
+    assert SEARCH_LABEL[edition] in texts["search"], texts["search"]
+    # the switch marks this edition; its links go to the same page of the others
+    switch = page.locator(".lang-switch a")
+    assert switch.count() == 3
+    assert page.get_attribute('.lang-switch a[aria-current="page"]', "data-edition") == edition
+    for other in EDITIONS:
+        assert page.get_attribute(f'.lang-switch a[data-edition="{other}"]', "href").endswith(f"/{other}/{path}")
+    if path.startswith("chapters/"):  # the one JupyterLite beside the editions, in a new tab
+        lite = page.locator("a.lite-launch")
+        assert lite.get_attribute("target") == "_blank"
+        notebook = path.removeprefix("chapters/").removesuffix(".html")
+        assert lite.evaluate("a => a.href") == f"{base_url}lite/lab/index.html?path={notebook}.ipynb"
+    # maths is typeset: no raw TeX delimiters left in the prose
     assert page.locator("mjx-container").count() > 0
     raw = page.evaluate(
         """() => {
@@ -138,74 +178,130 @@ def test_maths_is_typeset(page, base_url, path):
         }"""
     )
     for delimiter in ("\\(", "\\[", "$$"):
-        assert delimiter not in raw, f"{path}: untypeset maths ({delimiter})"
+        assert delimiter not in raw, f"{edition}/{path}: untypeset maths ({delimiter})"
+    (SHOTS / edition).mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / edition / f"{path.replace('/', '_').removesuffix('.html')}.png"))
     assert page.errors == [], page.errors
+    assert page.blocked == [], f"requests left the machine: {page.blocked}"
 
 
-def test_the_switch_persists_across_pages_and_reloads(page, base_url):
-    _open(page, f"{base_url}intro.html")
-    assert page.get_attribute("html", "data-lang-mode") == "both"  # the first visit
-    page.get_by_role("group", name="语言 · Language").get_by_role("button", name="English").click()
-    assert _visible(page, "zh-Hans")[0] == 0 and "lang=en" in page.url
-    _open(page, f"{base_url}glossary.html")  # no ?lang= in the address
-    assert page.get_attribute("html", "data-lang-mode") == "en"
-    page.reload()
-    assert page.get_attribute("html", "data-lang-mode") == "en"
-    # keyboard: focus 中文 and press Enter
-    page.get_by_role("button", name="中文").focus()
+CHAPTER2 = "chapters/02_quadratic_vs_cross_entropy.html"
+SECTION = "the-gradient-of-the-cross-entropy"
+
+
+def test_the_switch_keeps_the_page_and_the_section_and_is_remembered(page, base_url):
+    _open(page, f"{base_url}zh/{CHAPTER2}")
+    page.evaluate(f"() => document.getElementById('{SECTION}').scrollIntoView({{behavior: 'instant'}})")
+    english = page.get_by_role("navigation", name="语言").get_by_role("link", name="English")
+    # a reader's click; Playwright's own click would first scroll the sticky header "into view"
+    english.evaluate("a => a.click()")
+    page.wait_for_url(f"**/en/{CHAPTER2}#{SECTION}")
+    heading = page.locator(f"section#{SECTION} > h2").inner_text()
+    assert "gradient" in heading.lower() and not re.search(HAN, heading)
+    assert page.evaluate("() => localStorage.getItem('ce-backprop-lang')") == "en"
+    _open(page, base_url)  # the root page follows the remembered choice
+    page.wait_for_url("**/en/intro.html")
+    # keyboard: focus 中英 and press Enter
+    page.get_by_role("link", name="中英").focus()
     page.keyboard.press("Enter")
-    assert page.get_attribute("html", "data-lang-mode") == "zh"
-    assert _visible(page, "en")[0] == 0
-    page.get_by_role("button", name="中英").click()
-    zh, zh_total = _visible(page, "zh-Hans")
-    en, en_total = _visible(page, "en")
-    assert zh == zh_total and en == en_total
+    page.wait_for_url("**/both/intro.html")
+    assert page.evaluate("() => localStorage.getItem('ce-backprop-lang')") == "both"
+    _open(page, base_url)
+    page.wait_for_url("**/both/intro.html")
+
+
+@pytest.mark.parametrize("locale, edition", [("zh-CN", "zh"), ("zh-TW", "zh"), ("en-GB", "en"), ("fr-FR", "en")])
+def test_a_first_visit_follows_the_browsers_language(browser, base_url, locale, edition):
+    context = _context(browser, locale=locale)
+    page = _page(context)
+    page.goto(base_url)
+    page.wait_for_url(f"**/{edition}/intro.html")
+    assert page.get_attribute("html", "lang") == HTML_LANG[edition]
+    context.close()
+
+
+def test_lang_in_the_address_opens_that_edition_and_survives_the_root_redirect(browser, base_url):
+    context = _context(browser, locale="en-US")
+    page = _page(context)
+    page.goto(f"{base_url}?lang=zh")
+    page.wait_for_url("**/zh/intro.html?lang=zh")
+    page.goto(f"{base_url}zh/index.html?lang=en")  # an edition's own index passes it on
+    page.wait_for_url("**/en/intro.html?lang=en")
+    page.goto(f"{base_url}en/{CHAPTER2}?lang=both#{SECTION}")  # on any page, any edition
+    page.wait_for_url(f"**/both/{CHAPTER2}?lang=both#{SECTION}")
+    page.goto(base_url)  # remembered
+    page.wait_for_url("**/both/intro.html")
+    assert page.errors == [], page.errors
+    context.close()
+
+
+def test_the_switch_fits_a_phone_screen(browser, base_url):
+    context = _context(browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = _page(context)
+    for edition in EDITIONS:
+        _open(page, f"{base_url}{edition}/chapters/01_single_neuron.html")
+        for selector in (".lang-switch", "a.lite-launch"):
+            box = page.locator(selector).bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, (edition, selector, box)
+            assert box["height"] < 48, (edition, selector, box)  # one line
+    context.close()
 
 
 @pytest.mark.parametrize(
-    "query, expected",
+    "edition, query, expected",
     [
-        ("交叉熵", "chapters/02_quadratic_vs_cross_entropy"),
-        ("反向传播", "intro"),
-        ("softmax", "chapters/03_softmax_cross_entropy"),
-        ("backpropagation", "intro"),
-        ("二次代价", "chapters/01_single_neuron"),
+        ("zh", "交叉熵", "chapters/02_quadratic_vs_cross_entropy"),
+        ("zh", "反向传播", "intro"),
+        ("en", "softmax", "chapters/03_softmax_cross_entropy"),
+        ("en", "backpropagation", "intro"),
+        ("both", "二次代价", "chapters/01_single_neuron"),
     ],
 )
-def test_search_finds_chinese_and_english_terms(page, base_url, query, expected):
-    if expected.startswith("chapters/") and not (ROOT / f"{expected}.ipynb").exists():
-        pytest.skip(f"{expected} is not written yet")
-    page.goto(f"{base_url}search.html?q={query}")
-    page.wait_for_selector("#search-results ul.search li", timeout=15000)
+def test_search_finds_terms_with_readable_snippets(page, base_url, edition, query, expected):
+    page.goto(f"{base_url}{edition}/search.html?q={query}")
+    page.wait_for_selector("#search-results ul.search li p.context", timeout=20000)
     links = page.eval_on_selector_all("#search-results ul.search li a", "as => as.map(a => a.getAttribute('href'))")
     assert any(expected in (href or "") for href in links), links
+    snippets = page.eval_on_selector_all("#search-results p.context", "ps => ps.map(p => p.innerText)")
+    assert snippets
+    for snippet in snippets:
+        assert not re.search(r"\\[A-Za-z]+|\\[()\[\]]|\$\$", snippet), snippet  # no raw LaTeX
+        if edition == "en":
+            assert len(re.findall(HAN, snippet)) < 10, snippet  # English text (a term in brackets at most)
+    assert page.errors == [], page.errors
 
 
 def test_widgets_render_from_saved_state_and_say_they_are_live_on_binder(page, base_url):
-    _open(page, f"{base_url}chapters/01_single_neuron.html?lang=en")
+    _open(page, f"{base_url}en/chapters/01_single_neuron.html")
     page.wait_for_selector(".jupyter-widgets .widget-slider, .widget-hslider", timeout=15000)
     assert page.locator(".widget-hslider, .widget-slider").count() >= 4
     assert page.locator(".jupyter-widgets img, .widget-output img").count() >= 1  # the saved figure
-    text = page.inner_text(".bd-article")
-    assert re.search(r"Binder", text)
+    assert re.search(r"Binder", page.inner_text(".bd-article"))
     assert page.errors == [], page.errors
     assert page.blocked == []
 
 
-def test_a_chapter_opens_in_jupyterlite(page, base_url):
-    """The JupyterLite button opens the chapter in the in-browser JupyterLab.
+@pytest.mark.parametrize("edition", ["zh"])  # every chapter page of every edition links the same copy (above)
+def test_a_chapter_opens_in_jupyterlite_in_a_new_tab(page, base_url, edition):
+    """The JupyterLite button opens the chapter in the in-browser JupyterLab, in a new tab.
 
     Running its cells needs the Pyodide runtime, which the reader's browser loads
     from the Pyodide CDN; these tests run offline, so they check that the chapter
     opens with its cells and that the Pyodide runtime is the only thing fetched
-    from outside the site.
+    from outside the site. The one JupyterLite serves every edition.
     """
-    _open(page, f"{base_url}chapters/01_single_neuron.html")
+    _open(page, f"{base_url}{edition}/chapters/01_single_neuron.html")
     link = page.locator("a.lite-launch")
-    assert link.count() == 1
-    link.click()
-    title = page.wait_for_selector(".jp-Notebook .jp-MarkdownOutput h1", timeout=60000)
-    assert "单个神经元" in title.inner_text() and "A single neuron" in title.inner_text()
-    assert page.locator(".jp-Notebook .jp-CodeCell").count() > 0
-    page.wait_for_timeout(2000)
+    assert link.count() == 1 and link.get_attribute("target") == "_blank"
+    pyodide = lambda request: "/pyodide/" in request.url  # noqa: E731
+    with page.context.expect_event("requestfailed", predicate=pyodide, timeout=90000):
+        with page.context.expect_page() as new_tab:
+            link.click()
+        lite = new_tab.value
+        lite.wait_for_load_state()
+        assert "/lite/lab/index.html?path=01_single_neuron.ipynb" in lite.url
+        assert f"/{edition}/" not in lite.url
+        title = lite.wait_for_selector(".jp-Notebook .jp-MarkdownOutput h1", timeout=60000)
+        assert "单个神经元" in title.inner_text() and "A single neuron" in title.inner_text()  # one bilingual notebook
+        assert lite.locator(".jp-Notebook .jp-CodeCell").count() > 0
     assert page.blocked and all("/pyodide/" in url for url in page.blocked), page.blocked

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
+import yaml
 
 from conftest import ROOT
 
@@ -46,12 +48,14 @@ def test_wrap_notebook_wraps_only_tagged_markdown_cells():
     assert wrap_notebook("# not json") is None
 
 
-def _mini_book(tmp_path: Path, cells) -> Path:
+def _mini_book(tmp_path: Path, cells, **sphinx_config) -> Path:
     book = tmp_path / "book"
     book.mkdir()
     shutil.copytree(ROOT / "_ext", book / "_ext")
     (book / ".site-assets").symlink_to(ROOT / ".site-assets")
-    shutil.copy(ROOT / "_config.yml", book / "_config.yml")
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    config["sphinx"]["config"].update(sphinx_config)
+    (book / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     # a second page: the theme's sidebar (and so the 404 page) needs a book with a TOC
     (book / "_toc.yml").write_text("format: jb-book\nroot: page\nchapters:\n  - file: other\n", encoding="utf-8")
     (book / "other.md").write_text("# 另一页 · Another page\n", encoding="utf-8")
@@ -108,3 +112,32 @@ def test_the_build_fails_on_each_bilingual_mistake(tmp_path):
     assert "a 'zh' block holds a heading" in log
     assert "an 'en' block holds a labelled equation" in log
     assert "an 'en' block has no 'zh' partner right before it" in log
+
+
+def test_the_english_edition_of_a_page(tmp_path):
+    md = nbformat.v4.new_markdown_cell
+    book = _mini_book(
+        tmp_path,
+        [
+            md("# 标题 · Title"),
+            md("(sec-t-part)=\n## 1.2 一节 · A section"),
+            md("见 {ref}`sec-t-part`。", metadata={"tags": ["zh"]}),
+            md("See {ref}`sec-t-part`.", metadata={"tags": ["en"]}),
+            md("| 量 · quantity | 中文 | English |\n|---|---|---|\n| $x$ · the input | 输入 | input |"),
+            md('<p><span class="lang-zh">中文片段</span><span class="lang-en">English fragment</span></p>'),
+        ],
+        course_edition="en",
+        language="en",
+    )
+    result = _build(book)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    html = (book / "_build" / "html" / "page.html").read_text(encoding="utf-8")
+    article = html.split('<article class="bd-article">', 1)[1].split("</article>", 1)[0]
+    assert '<html lang="en"' in html and "<title>Title" in html
+    assert 'lang-block lang-en' in article and "lang-block lang-zh" not in article and "见" not in article
+    assert "1.2 A section" in article and "一节" not in article
+    assert 'id="sec-t-part"' in article  # the label, as in every edition
+    assert re.search(r'<span class="std std-ref">1\.2 A section</span>', article)  # the reference's text, in English
+    assert "<th" in article and "quantity" in article and "量" not in article and "中文" not in article
+    assert "English fragment" in article and "中文片段" not in article
+    assert 'hreflang="zh-Hans"' in html

@@ -1,9 +1,10 @@
-"""Internal links and anchors of the built site resolve; images have bilingual alt
-text; headings are in order; the language switch is labelled."""
+"""Internal links and anchors of the built site (all three editions) resolve; images
+have alt text in the edition's languages; headings are in order; there are 404 pages."""
 
 from __future__ import annotations
 
 import re
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -11,6 +12,9 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from conftest import CHAPTERS, HAN, ROOT
+
+sys.path.insert(0, str(ROOT / "_ext"))
+from bilingual import EDITIONS  # noqa: E402
 
 HTML = ROOT / "_build" / "html"
 
@@ -45,7 +49,7 @@ class _Page(HTMLParser):
 
 
 def _pages() -> dict[Path, _Page]:
-    if not (HTML / "index.html").exists():
+    if not all((HTML / edition / "index.html").exists() for edition in EDITIONS):
         pytest.fail("the site is not built: run `make build` (make test does it first)")
     parsed = {}
     for path in HTML.rglob("*.html"):
@@ -86,14 +90,19 @@ def test_no_broken_internal_link_or_anchor(pages):
     assert not broken, "\n".join(broken[:30])
 
 
-def test_every_figure_has_alt_text_in_both_languages(pages):
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_figure_has_alt_text_in_the_editions_languages(pages, edition):
     for chapter in CHAPTERS:
-        page = pages[HTML / "chapters" / f"{chapter.stem}.html"]
+        page = pages[HTML / edition / "chapters" / f"{chapter.stem}.html"]
         figures = [img for img in page.images if "_images/" in img.get("src", "")]
         assert figures, chapter.name
         for img in figures:
             alt = img.get("alt", "")
-            assert HAN.search(alt) and re.search(r"Figure \d", alt), (chapter.name, img.get("src"), alt[:80])
+            zh, en = bool(re.search(r"图\d", alt)), bool(re.search(r"Figure \d", alt))
+            expected = {"zh": (True, False), "en": (False, True), "both": (True, True)}[edition]
+            assert (zh, en) == expected, (edition, chapter.name, img.get("src"), alt[:80])
+            if edition == "en":
+                assert not HAN.search(alt), (chapter.name, alt[:80])
 
 
 def test_headings_are_in_order(pages):
@@ -106,7 +115,11 @@ def test_headings_are_in_order(pages):
             assert after <= before + 1, f"{path.relative_to(HTML)} jumps from h{before} to h{after}"
 
 
-def test_there_is_a_page_not_found_page():
-    html = (HTML / "404.html").read_text(encoding="utf-8")
+def test_there_is_a_page_not_found_page_for_the_site_and_each_edition():
+    html = (HTML / "404.html").read_text(encoding="utf-8")  # the side-by-side one
     assert 'lang="zh-Hans"' in html and 'lang="en"' in html
-    assert "bilingual.js" in html
+    assert "bilingual.js" in html and 'src="/both/_static/' in html
+    zh = (HTML / "zh" / "404.html").read_text(encoding="utf-8")
+    en = (HTML / "en" / "404.html").read_text(encoding="utf-8")
+    assert "找不到页面" in zh and "Page not found" not in zh and 'src="/zh/_static/' in zh
+    assert "Page not found" in en and not HAN.search(re.sub(r"<script.*?</script>", "", en.split("<body", 1)[1], flags=re.S))

@@ -1,106 +1,135 @@
-"""The built site (`make build` runs before these in `make test`)."""
+"""The built site, edition by edition (`make build` runs before these in `make test`).
+
+_build/html/zh/, en/ and both/ are three editions of the same book; see also
+tests/test_editions.py (hreflang, sitemap, one language per edition).
+"""
 
 from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import CHAPTERS, ROOT
+from conftest import CHAPTERS, HAN, ROOT
+
+sys.path.insert(0, str(ROOT / "_ext"))
+from bilingual import EDITIONS  # noqa: E402
 
 HTML = ROOT / "_build" / "html"
-PAGES = ["index.html", "intro.html", "glossary.html", "errata.html"] + [
-    f"chapters/{p.stem}.html" for p in CHAPTERS
-]
+PAGES = ["intro.html", "glossary.html", "errata.html"] + [f"chapters/{p.stem}.html" for p in CHAPTERS]
 
 
 @pytest.fixture(scope="module")
 def site() -> Path:
-    if not (HTML / "index.html").exists():
+    if not all((HTML / edition / "index.html").exists() for edition in EDITIONS):
         pytest.fail("the site is not built: run `make build` (make test does it first)")
     return HTML
 
 
-def _read(site: Path, page: str) -> str:
-    return (site / page).read_text(encoding="utf-8")
+def _read(site: Path, edition: str, page: str) -> str:
+    return (site / edition / page).read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("page", PAGES[1:])
-def test_pages_have_both_languages_with_lang_attributes(site, page):
-    html = _read(site, page)
+@pytest.mark.parametrize("page", PAGES)
+def test_the_side_by_side_edition_pairs_every_block_with_lang_attributes(site, page):
+    html = _read(site, "both", page)
     zh = html.count('<div class="lang-block lang-zh" lang="zh-Hans">')
     en = html.count('<div class="lang-block lang-en" lang="en">')
     assert zh >= 1 and zh == en == html.count('<div class="lang-pair">')
 
 
-def test_index_redirects_to_the_preface(site):
-    assert 'url=intro.html' in _read(site, "index.html")
+@pytest.mark.parametrize("page", PAGES)
+def test_single_editions_keep_the_blocks_of_their_language(site, page):
+    both = _read(site, "both", page).count('<div class="lang-pair">')
+    assert _read(site, "zh", page).count('<div class="lang-block lang-zh" lang="zh-Hans">') == both
+    assert _read(site, "en", page).count('<div class="lang-block lang-en" lang="en">') == both
 
 
-@pytest.mark.parametrize("page", PAGES[1:])
-def test_pages_load_the_language_switch(site, page):
-    html = _read(site, page)
-    assert len(re.findall(r'<script src="(?:\.\./)?_static/bilingual\.js', html)) == 1
-    assert re.search(r'<link[^>]+_static/bilingual\.css', html)
-    js = (site / "_static" / "bilingual.js").read_text(encoding="utf-8")
-    for needle in ('"zh"', '"en"', '"both"', "中文", "English", "中英", "localStorage", 'get("lang")'):
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_each_editions_index_redirects_to_the_preface(site, edition):
+    assert "url=intro.html" in _read(site, edition, "index.html")
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_pages_load_the_language_switch(site, edition):
+    for page in PAGES:
+        html = _read(site, edition, page)
+        assert len(re.findall(r'<script src="(?:\.\./)?_static/bilingual\.js', html)) == 1
+        assert re.search(r'<link[^>]+_static/bilingual\.css', html)
+    js = (site / edition / "_static" / "bilingual.js").read_text(encoding="utf-8")
+    for needle in ('"zh"', '"en"', '"both"', "中文", "English", "中英", "localStorage", 'get("lang")', '"_blank"'):
         assert needle in js
 
 
-def _search_terms(site: Path) -> dict:
-    text = (site / "searchindex.js").read_text(encoding="utf-8")
-    index = json.loads(text[text.index("(") + 1 : text.rindex(")")])
-    return index["terms"] | index["titleterms"]
+def _search_index(site: Path, edition: str) -> dict:
+    text = (site / edition / "searchindex.js").read_text(encoding="utf-8")
+    return json.loads(text[text.index("(") + 1 : text.rindex(")")])
 
 
-@pytest.mark.parametrize("term", ["交叉熵", "反向传播", "二次代价", "softmax", "backpropag", "sigmoid"])
-def test_search_index_holds_chinese_and_english_terms(site, term):
-    # English words are stemmed (backpropagation → backpropag); Chinese is segmented by jieba.
-    assert term in _search_terms(site)
+@pytest.mark.parametrize(
+    "edition, terms",
+    [
+        ("zh", ["交叉熵", "反向传播", "二次代价", "学习率"]),
+        ("en", ["softmax", "backpropag", "sigmoid", "quadrat"]),  # stemmed: backpropagation → backpropag
+        ("both", ["交叉熵", "反向传播", "softmax", "backpropag"]),
+    ],
+)
+def test_each_edition_has_its_own_search_index(site, edition, terms):
+    index = _search_index(site, edition)
+    found = index["terms"] | index["titleterms"]
+    for term in terms:
+        assert term in found, (edition, term)
+    titles = " ".join(index["titles"])
+    if edition == "en":
+        assert not HAN.search(titles), titles
+    if edition == "zh":
+        assert "Glossary" not in titles and "术语表" in titles
 
 
 def test_chinese_search_finds_the_chapter(site):
-    terms = _search_terms(site)
-    docnames = json.loads(
-        (site / "searchindex.js").read_text(encoding="utf-8").split("(", 1)[1].rsplit(")", 1)[0]
-    )["docnames"]
-    pages = terms["学习率"]
+    index = _search_index(site, "zh")
+    pages = index["terms"]["学习率"]
     pages = pages if isinstance(pages, list) else [pages]
-    assert any(docnames[i].startswith("chapters/01") for i in pages)
+    assert any(index["docnames"][i].startswith("chapters/01") for i in pages)
 
 
-def test_chapter_one_shows_nielsens_numbers_and_figures(site):
-    html = _read(site, "chapters/01_single_neuron.html")
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_chapter_one_shows_nielsens_numbers_and_figures(site, edition):
+    html = _read(site, edition, "chapters/01_single_neuron.html")
     for number in ("0.0940", "0.0044", "0.2028", "0.0206"):
         assert number in html
     images = re.findall(r'<img[^>]+src="([^"]+\.png)"', html)
     assert len(images) >= 3
     for src in images:
-        assert (site / "chapters" / src).resolve().exists(), src
+        assert (site / edition / "chapters" / src).resolve().exists(), src
 
 
-def test_chapter_one_has_saved_widget_state_and_binder_link(site):
-    html = _read(site, "chapters/01_single_neuron.html")
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_chapter_one_has_saved_widget_state_and_binder_link(site, edition):
+    html = _read(site, edition, "chapters/01_single_neuron.html")
     assert "application/vnd.jupyter.widget-state+json" in html
     assert "application/vnd.jupyter.widget-view+json" in html
     assert re.search(r"mybinder\.org/v2/gh/[^\"']+urlpath=lab", html)
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
-def test_downloaded_notebook_is_the_clean_source(site, path):
-    # The extension wraps tagged cells only in memory; the download is the file on disk.
-    download = site / "_sources" / "chapters" / path.name
-    assert download.read_bytes() == path.read_bytes()
+def test_downloaded_notebook_is_the_clean_bilingual_source(site, path):
+    # The extension changes cells only in memory; every edition offers the file on disk.
+    for edition in EDITIONS:
+        assert (site / edition / "_sources" / "chapters" / path.name).read_bytes() == path.read_bytes()
 
 
-@pytest.mark.parametrize("page", PAGES[1:])
-def test_pages_load_nothing_from_a_cdn(site, page):
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_pages_load_nothing_from_a_cdn(site, edition):
     # MathJax, RequireJS and the widget manager come from _static (tools/vendor_assets.py).
-    html = _read(site, page)
-    external = re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?://[^"]+)"', html)
-    assert external == []
-    assert re.search(r'<script[^>]+src="(?:\.\./)?_static/mathjax/tex-mml-chtml\.js', html)
-    for local in re.findall(r'<(?:script|link)[^>]+(?:src|href)="((?:\.\./)?_static/[^"?]+)', html):
-        assert (site / Path(page).parent / local).resolve().exists(), local
+    for page in PAGES:
+        html = _read(site, edition, page)
+        external = re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?://[^"]+)"', html)
+        # canonical and hreflang links name the published address; they load nothing
+        assert [u for u in external if not re.search(rf'rel="(?:canonical|alternate)"[^>]+href="{re.escape(u)}"', html)] == []
+        assert re.search(r'<script[^>]+src="(?:\.\./)?_static/mathjax/tex-mml-chtml\.js', html)
+        for local in re.findall(r'<(?:script|link)[^>]+(?:src|href)="((?:\.\./)?_static/[^"?]+)', html):
+            assert (site / edition / Path(page).parent / local).resolve().exists(), local

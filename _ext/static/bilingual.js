@@ -1,92 +1,150 @@
-/* Language switch: 中文 / English / 中英 (both).
- * The mode comes from ?lang=zh|en|both, else from the reader's last choice,
- * else "both". It is set on <html data-lang-mode> before the body renders;
- * bilingual.css hides the other language's blocks. */
+/* The language switch: 中文 / English / 中英 (both).
+ *
+ * The book is built three times, into sibling folders zh/, en/ and both/ with the
+ * same pages and the same section ids (_ext/bilingual.py, tools/build_editions.py).
+ * The switch links to the same page of another edition and, on a click, to the
+ * section in view, and remembers the choice (localStorage), which the site's root
+ * page follows. ?lang=zh|en|both on any address opens that edition. */
 (function () {
   "use strict";
   var KEY = "ce-backprop-lang";
-  var MODES = ["zh", "en", "both"];
+  var EDITIONS = ["zh", "en", "both"];
   var LABELS = { zh: "中文", en: "English", both: "中英" };
-  var TITLES = { zh: "只显示中文 · Chinese only", en: "Show English only · 只显示英文", both: "中英对照 · Both languages" };
+  var TITLES = { zh: "中文版", en: "English edition", both: "中英对照 · Chinese and English side by side" };
+  var LANGS = { zh: "zh-Hans", en: "en", both: "zh-Hans" };
+  var html = document.documentElement;
+  var edition = EDITIONS.indexOf(html.dataset.edition) >= 0 ? html.dataset.edition : "both";
 
-  function stored() {
-    try { return localStorage.getItem(KEY); } catch (e) { return null; }
-  }
-  function store(mode) {
-    try { localStorage.setItem(KEY, mode); } catch (e) { /* private mode: the URL still carries it */ }
-  }
-  function fromUrl() {
-    var m = new URLSearchParams(window.location.search).get("lang");
-    return MODES.indexOf(m) >= 0 ? m : null;
-  }
-  function initialMode() {
-    var m = fromUrl();
-    if (m) { store(m); return m; }
-    m = stored();
-    return MODES.indexOf(m) >= 0 ? m : "both";
+  function store(choice) {
+    try { localStorage.setItem(KEY, choice); } catch (e) { /* storage off: links still work */ }
   }
 
-  function apply(mode) {
-    document.documentElement.setAttribute("data-lang-mode", mode);
-    var buttons = document.querySelectorAll(".lang-switch button");
-    for (var i = 0; i < buttons.length; i++) {
-      buttons[i].setAttribute("aria-pressed", String(buttons[i].dataset.mode === mode));
+  // The folder that holds this edition, e.g. https://host/book/en/
+  function editionRoot() {
+    return new URL(html.dataset.content_root || "./", window.location.href);
+  }
+
+  // The same page in another edition, at the given fragment (or none).
+  function addressIn(target, hash) {
+    var root = editionRoot();
+    var here = new URL(window.location.href);
+    var page = here.pathname.slice(root.pathname.length) || "index.html";
+    var url = new URL("../" + target + "/" + page, root);
+    url.search = here.search;
+    url.hash = hash || "";
+    return url;
+  }
+
+  // ?lang= decides: open that edition, and remember it.
+  var asked = new URLSearchParams(window.location.search).get("lang");
+  if (EDITIONS.indexOf(asked) >= 0) {
+    store(asked);
+    if (asked !== edition) {
+      window.location.replace(addressIn(asked, window.location.hash).toString());
+      return;
     }
   }
 
-  function choose(mode) {
-    store(mode);
-    apply(mode);
-    // Keep the address shareable: it now says which language is shown.
-    var url = new URL(window.location.href);
-    url.searchParams.set("lang", mode);
-    window.history.replaceState(null, "", url.toString());
+  // The section the reader is looking at: the last one that starts in the top third of the view.
+  function sectionInView() {
+    var sections = document.querySelectorAll(".bd-article section[id]");
+    var line = Math.max(96, window.innerHeight / 3);
+    var current = "";
+    if (window.scrollY < 16) return "";  // the top of the page
+    for (var i = 0; i < sections.length; i++) {
+      if (sections[i].getBoundingClientRect().top <= line) current = sections[i].id;
+    }
+    if (!current && window.location.hash) current = window.location.hash.slice(1);
+    return current ? "#" + current : "";
   }
 
   function buildSwitch() {
-    var group = document.createElement("div");
-    group.className = "lang-switch";
-    group.setAttribute("role", "group");
-    group.setAttribute("aria-label", "语言 · Language");
-    MODES.forEach(function (mode) {
-      var b = document.createElement("button");
-      b.type = "button";
-      b.className = "btn btn-sm lang-switch-button";
-      b.dataset.mode = mode;
-      b.textContent = LABELS[mode];
-      b.title = TITLES[mode];
-      b.lang = mode === "zh" ? "zh-Hans" : mode === "en" ? "en" : "zh-Hans";
-      b.addEventListener("click", function () { choose(mode); });
-      group.appendChild(b);
+    var nav = document.createElement("nav");
+    nav.className = "lang-switch";
+    nav.setAttribute("aria-label", { zh: "语言", en: "Language", both: "语言 · Language" }[edition]);
+    EDITIONS.forEach(function (target) {
+      var a = document.createElement("a");
+      a.className = "btn btn-sm lang-switch-button";
+      a.dataset.edition = target;
+      a.textContent = LABELS[target];
+      a.title = TITLES[target];
+      a.lang = LANGS[target];
+      if (target !== "both") a.hreflang = LANGS[target];
+      a.href = addressIn(target, window.location.hash).toString();
+      if (target === edition) a.setAttribute("aria-current", "page");
+      a.addEventListener("click", function (event) {
+        store(target);
+        if (target === edition) { event.preventDefault(); return; }
+        a.href = addressIn(target, sectionInView()).toString();  // the section in view, now
+      });
+      nav.appendChild(a);
     });
     var host = document.querySelector(".article-header-buttons") ||
                document.querySelector(".header-article-items__end");
     if (host) {
-      host.insertBefore(group, host.firstChild);
+      host.insertBefore(nav, host.firstChild);
     } else {
-      group.classList.add("lang-switch-floating");
-      document.body.insertBefore(group, document.body.firstChild);
+      nav.classList.add("lang-switch-floating");
+      document.body.insertBefore(nav, document.body.firstChild);
     }
   }
 
-  // On a chapter page: a button that opens the notebook in JupyterLite (in the browser, no server).
+  // On a chapter page: open the notebook in JupyterLite (one copy beside the editions), in a new tab.
   function buildLiteLink() {
     var match = window.location.pathname.match(/chapters\/([^\/]+)\.html$/);
     var host = document.querySelector(".lang-switch");
     if (!match || !host) return;
-    var root = document.documentElement.dataset.content_root || "../";
     var a = document.createElement("a");
     a.className = "btn btn-sm lite-launch";
-    a.href = root + "lite/lab/index.html?path=" + encodeURIComponent(match[1] + ".ipynb");
-    a.textContent = "▶ JupyterLite";
-    a.title = "在浏览器中运行本章（无需服务器） · Run this chapter in the browser (no server)";
+    a.href = new URL("../lite/lab/index.html?path=" + encodeURIComponent(match[1] + ".ipynb"), editionRoot()).toString();
+    a.target = "_blank";
+    a.rel = "noopener";
+    a.innerHTML = '▶ <span class="lite-launch-label">JupyterLite</span>';
+    a.title = {
+      zh: "在浏览器中运行本章（新标签页，无需服务器）",
+      en: "Run this chapter in the browser (new tab, no server)",
+      both: "在浏览器中运行本章 · Run this chapter in the browser (new tab, no server)",
+    }[edition];
+    a.setAttribute("aria-label", a.title);
     host.parentNode.insertBefore(a, host.nextSibling);
   }
 
-  apply(initialMode());
+  // Search results: snippets as readable text, with the maths as plain symbols, not raw LaTeX.
+  var TEX = {
+    alpha: "α", beta: "β", gamma: "γ", delta: "δ", Delta: "Δ", epsilon: "ε", varepsilon: "ε", eta: "η",
+    theta: "θ", lambda: "λ", mu: "μ", pi: "π", sigma: "σ", tau: "τ", phi: "φ", partial: "∂", nabla: "∇",
+    sum: "Σ", prod: "Π", infty: "∞", approx: "≈", ne: "≠", neq: "≠", le: "≤", leq: "≤", ge: "≥", geq: "≥",
+    times: "×", cdot: "·", odot: "⊙", to: "→", rightarrow: "→", leftarrow: "←", in: "∈", top: "ᵀ",
+    ldots: "…", dots: "…", cdots: "⋯", lVert: "‖", rVert: "‖", Vert: "‖", lvert: "|", rvert: "|", mid: "|",
+    quad: " ", qquad: " ", prime: "′", log: "log", ln: "ln", exp: "exp", max: "max", min: "min",
+  };
+  function texToText(tex) {
+    return tex
+      .replace(/\\[()\[\]]|\$\$?/g, " ")
+      .replace(/\\begin\{[^}]*\}|\\end\{[^}]*\}/g, " ")
+      .replace(/\\[dt]?frac\{((?:[^{}]|\{[^{}]*\})*)\}\{((?:[^{}]|\{[^{}]*\})*)\}/g, "($1)/($2)")
+      .replace(/\\(?:mathrm|mathbf|mathit|boldsymbol|operatorname|text|left|right|[bB]ig[lr]?)(?![A-Za-z])/g, "")
+      .replace(/\\([A-Za-z]+)/g, function (m, word) { return TEX.hasOwnProperty(word) ? TEX[word] : word; })
+      .replace(/\\\\|&/g, " ")
+      .replace(/\\[,;:! ]/g, " ")
+      .replace(/[{}\\]/g, "")
+      .replace(/\s+/g, " ")
+      .trim();
+  }
+  function readableSearchText() {
+    if (typeof Search === "undefined" || !Search.htmlToText) return;  // not the search page
+    Search.htmlToText = function (htmlString, anchor) {
+      var doc = new DOMParser().parseFromString(htmlString, "text/html");
+      doc.querySelectorAll(".headerlink, script, style").forEach(function (el) { el.remove(); });
+      doc.querySelectorAll(".math").forEach(function (el) { el.textContent = " " + texToText(el.textContent) + " "; });
+      var main = (anchor && doc.querySelector('[role="main"] ' + anchor)) || doc.querySelector('[role="main"]');
+      return main ? main.textContent.replace(/\s+/g, " ") : "";
+    };
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     buildSwitch();
     buildLiteLink();
-    apply(document.documentElement.getAttribute("data-lang-mode") || "both");
+    readableSearchText();
   });
 })();

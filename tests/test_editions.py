@@ -1,0 +1,245 @@
+"""How the extension makes the zh and en editions from the bilingual source.
+
+Unit tests on document trees parsed by docutils (no build), then the root
+page, the sitemap and the hreflang alternates of the built site.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+from docutils import nodes
+from docutils.core import publish_doctree
+
+from conftest import CHAPTERS, HAN, ROOT
+
+sys.path.insert(0, str(ROOT / "_ext"))
+from bilingual import EDITIONS, keep_language, lang_block, make_edition, split_node, split_text  # noqa: E402
+
+HTML = ROOT / "_build" / "html"
+PAGES = ["intro.html", "glossary.html", "errata.html"] + [f"chapters/{p.stem}.html" for p in CHAPTERS]
+
+
+@pytest.mark.parametrize(
+    "text, zh, en",
+    [
+        ("术语表 · Glossary", "术语表", "Glossary"),
+        ("1.2 sigmoid函数的导数 · The derivative of the sigmoid", "1.2 sigmoid函数的导数", "1.2 The derivative of the sigmoid"),
+        ("3. 偏置梯度 · Bias gradients", "3. 偏置梯度", "3. Bias gradients"),
+        ("4 三层网络 · A network · with a dot", "4 三层网络", "4 A network · with a dot"),  # the first " · " only
+        ("3.6 梯度：δ = a − y · The gradient: δ = a − y", "3.6 梯度：δ = a − y", "3.6 The gradient: δ = a − y"),
+        ("No separator", "No separator", "No separator"),
+    ],
+)
+def test_split_text_keeps_one_language_and_the_number(text, zh, en):
+    assert split_text(text, "zh") == zh
+    assert split_text(text, "en") == en
+    assert split_text(text, "both") == text
+
+
+def _title(*children) -> nodes.title:
+    return nodes.title("", "", *children)
+
+
+def test_split_node_cuts_across_inline_markup_and_skips_maths():
+    title = _title(
+        nodes.Text("1.2 "), nodes.math("", r"\sigma · x"), nodes.Text(" 的导数 · The derivative of "),
+        nodes.emphasis("", "the sigmoid"),
+    )
+    zh, en = title.deepcopy(), title.deepcopy()
+    assert split_node(zh, "zh") and split_node(en, "en")
+    assert zh.astext() == r"1.2 \sigma · x 的导数"  # the " · " inside maths is not the separator
+    assert en.astext() == "1.2 The derivative of the sigmoid"
+    assert isinstance(en.children[-1], nodes.emphasis)
+    assert not split_node(_title(nodes.Text("Plain")), "zh")
+
+
+def _doctree(rst: str) -> nodes.document:
+    return publish_doctree(rst, settings_overrides={"report_level": 5, "halt_level": 5})
+
+
+TABLE = """
+Title
+=====
+
+.. list-table::
+   :header-rows: 1
+
+   * - English
+     - 中文
+     - 定义
+     - Definition
+     - 首次出现 · First used
+     - \\#
+   * - neuron
+     - 神经元
+     - 基本计算单元
+     - The basic unit
+     - 第1章 · Ch. 1
+     - 1
+"""
+
+
+def _table_text(doctree) -> list[list[str]]:
+    return [[entry.astext() for entry in row.children] for row in doctree.findall(nodes.row)]
+
+
+def test_a_table_bilingual_by_columns_keeps_one_language():
+    zh, en = _doctree(TABLE), _doctree(TABLE)
+    make_edition(zh, "zh")
+    make_edition(en, "en")
+    assert _table_text(zh) == [["中文", "定义", "首次出现", "#"], ["神经元", "基本计算单元", "第1章", "1"]]
+    assert _table_text(en) == [["English", "Definition", "First used", "#"], ["neuron", "The basic unit", "Ch. 1", "1"]]
+    tgroup = next(iter(en.findall(nodes.tgroup)))
+    assert tgroup["cols"] == 4 and len([c for c in tgroup.children if isinstance(c, nodes.colspec)]) == 4
+
+
+def test_an_unbalanced_table_keeps_its_columns_and_splits_only_split_columns():
+    rst = TABLE.replace("     - 定义\n", "     - 定义 · Meaning\n").replace("     - 基本计算单元\n", "     - 基本计算单元 · a unit\n")
+    # now one Chinese-only column (中文) and two English-only ones: nothing is dropped
+    zh = _doctree(rst)
+    make_edition(zh, "zh")
+    assert _table_text(zh)[0] == ["English", "中文", "定义", "Definition", "首次出现", "#"]
+    assert _table_text(zh)[1] == ["neuron", "神经元", "基本计算单元", "The basic unit", "第1章", "1"]
+
+
+def test_a_table_of_numbers_is_left_alone():
+    rst = ".. list-table::\n   :header-rows: 1\n\n   * - 批量\n     - float32\n     - float64\n   * - 16\n     - 1.0\n     - 2.0\n"
+    for lang in ("zh", "en"):
+        doctree = _doctree(rst)
+        make_edition(doctree, lang)
+        assert _table_text(doctree)[0] == ["批量", "float32", "float64"]
+
+
+def test_make_edition_drops_the_other_language_everywhere():
+    doctree = _doctree("text\n")
+    section = nodes.section("", _title(nodes.Text("标题 · Heading")), ids=["heading"])
+    doctree += section
+    section += lang_block("", nodes.paragraph("", "中文段落"), lang="zh", classes=["lang-block", "lang-zh"])
+    section += lang_block("", nodes.paragraph("", "English paragraph"), lang="en", classes=["lang-block", "lang-en"])
+    section += nodes.container("", nodes.paragraph("", "aside"), classes=["lang-en"])
+    section += nodes.raw("", '<p><span class="lang-zh">中</span><span class="lang-en">en</span></p>', format="html")
+    ids = list(section["ids"])
+    make_edition(doctree, "zh")
+    text = doctree.astext()
+    assert "中文段落" in text and "English paragraph" not in text and "aside" not in text
+    assert next(iter(doctree.findall(nodes.title))).astext() == "标题"
+    assert next(iter(doctree.findall(nodes.raw))).astext() == '<p><span class="lang-zh">中</span></p>'
+    assert section["ids"] == ids  # section ids are the source's, in every edition
+
+
+def test_keep_language_filters_raw_html():
+    fragment = (
+        '<h1>找不到页面 · Page not found</h1><div class="a lang-zh" lang="zh-Hans"><p>中文<br>段落</p></div>'
+        '<div class="lang-en"><p>English &amp; <img src="x.png" alt="x"> more</p></div>'
+    )
+    assert keep_language(fragment, "zh") == '<h1>找不到页面</h1><div class="a lang-zh" lang="zh-Hans"><p>中文<br>段落</p></div>'
+    assert keep_language(fragment, "en") == '<h1>Page not found</h1><div class="lang-en"><p>English &amp; <img src="x.png" alt="x"> more</p></div>'
+    assert keep_language(fragment, "both") == fragment
+
+
+# --- the built site -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def site():
+    if not all((HTML / edition / "intro.html").exists() for edition in EDITIONS):
+        pytest.fail("the editions are not built: run `make build` (make test does it first)")
+    return HTML
+
+
+def test_the_root_page_picks_an_edition(site):
+    html = (site / "index.html").read_text(encoding="utf-8")
+    for needle in ("localStorage", "ce-backprop-lang", "navigator.language", '/^zh\\b/i', 'get("lang")', "location.search"):
+        assert needle in html, needle
+    assert re.search(r'<noscript><meta http-equiv="refresh" content="0; url=en/intro\.html"></noscript>', html)
+    for edition in EDITIONS:
+        assert f'href="{edition}/intro.html"' in html
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_links_its_other_editions(site, page):
+    for edition in EDITIONS:
+        html = (site / edition / page).read_text(encoding="utf-8")
+        alternates = dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)"', html))
+        assert set(alternates) == {"zh-Hans", "en", "x-default"}, (edition, page)
+        assert alternates["zh-Hans"].endswith(f"/zh/{page}") and alternates["en"].endswith(f"/en/{page}")
+        assert alternates["zh-Hans"].startswith("https://")  # search engines want absolute addresses
+        assert re.search(rf'<link rel="canonical" href="https://[^"]+/{edition}/{re.escape(page)}"', html)
+
+
+def test_the_sitemap_lists_every_page_of_every_edition(site):
+    tree = ET.parse(site / "sitemap.xml")
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    urls = {u.findtext("s:loc", namespaces=ns): u for u in tree.getroot().findall("s:url", ns)}
+    for edition in EDITIONS:
+        for page in PAGES:
+            matches = [loc for loc in urls if loc.endswith(f"/{edition}/{page}")]
+            assert len(matches) == 1, (edition, page)
+            links = urls[matches[0]].findall("x:link", ns)
+            assert {link.get("hreflang") for link in links} == {"zh-Hans", "en"}
+    assert not any(loc.endswith(("search.html", "genindex.html", "404.html")) for loc in urls)
+    assert "Sitemap: https://" in (site / "robots.txt").read_text(encoding="utf-8")
+
+
+def test_one_jupyterlite_serves_every_edition(site):
+    assert (site / "lite" / "lab" / "index.html").exists()
+    assert not any((site / edition / "lite").exists() for edition in EDITIONS)
+
+
+@pytest.mark.parametrize("edition, lang", [("zh", "zh-CN"), ("en", "en"), ("both", "zh-CN")])
+def test_each_edition_declares_its_language(site, edition, lang):
+    for page in PAGES:
+        html = (site / edition / page).read_text(encoding="utf-8")
+        assert re.search(rf'<html lang="{lang}"', html), (edition, page)
+        assert f'document.documentElement.dataset.edition = "{edition}"' in html
+
+
+def _text(html: str) -> str:
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_single_language_editions_hold_one_language(site, page):
+    zh = (site / "zh" / page).read_text(encoding="utf-8")
+    en = (site / "en" / page).read_text(encoding="utf-8")
+    assert 'class="lang-block lang-zh"' in zh and 'class="lang-block lang-en"' not in zh
+    assert 'class="lang-block lang-en"' in en and 'class="lang-block lang-zh"' not in en
+    for html, lang in ((zh, "zh"), (en, "en")):
+        title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+        headings = [_text(h) for h in re.findall(r"<h[1-6][^>]*>(.*?)</h[1-6]>", html, re.S)]
+        sidebar = _text(re.search(r'<nav class="[^"]*bd-docs-nav.*?</nav>', html, re.S).group(0))
+        for text in [title, sidebar, *headings]:
+            assert " · " not in text, (lang, page, text)
+            if lang == "en":
+                assert not HAN.search(text), (page, text)
+        if lang == "zh":
+            assert HAN.search(title) and all(HAN.search(h) for h in headings if h.strip()), (page, headings)
+        # a table header never keeps both languages of a split column
+        for header in re.findall(r"<th[^>]*>(.*?)</th>", html, re.S):
+            assert " · " not in _text(header), (lang, page, header)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_section_ids_are_the_same_in_every_edition(site, page):
+    ids = {e: re.findall(r'<section id="([^"]+)"', (site / e / page).read_text(encoding="utf-8")) for e in EDITIONS}
+    assert ids["zh"] == ids["en"] == ids["both"] and ids["zh"], page
+
+
+@pytest.mark.parametrize(
+    "edition, strings, absent",
+    [
+        ("zh", ["搜索本书", "上一页", "下一页", "链接到本节"], ["Search this book", "Link to this heading", "列印"]),
+        ("en", ["Search this book", "previous", "next", "Link to this heading"], ["搜索本书", "上一页"]),
+    ],
+)
+def test_the_theme_speaks_the_editions_language(site, edition, strings, absent):
+    html = (site / edition / "chapters" / f"{CHAPTERS[1].stem}.html").read_text(encoding="utf-8")
+    for text in strings:
+        assert text in html, (edition, text)
+    for text in absent:
+        assert text not in html, (edition, text)
