@@ -42,13 +42,13 @@ def markdown_table(text: str, header_start: str) -> list[list[str]]:
 
 def glossary_terms() -> list[tuple[str, str]]:
     """(English, 中文) pairs from glossary.md."""
-    rows = markdown_table((ROOT / "glossary.md").read_text(encoding="utf-8"), "| English | 中文 |")
+    rows = markdown_table((ROOT / "glossary.md").read_text(encoding="utf-8"), "| 英文 · English | 中文 · Chinese |")
     return [(r[0], r[1]) for r in rows]
 
 
 def banned_terms() -> list[tuple[str, str]]:
     """(English, banned Chinese rendering) pairs from glossary.md."""
-    rows = markdown_table((ROOT / "glossary.md").read_text(encoding="utf-8"), "| English | 不要用")
+    rows = markdown_table((ROOT / "glossary.md").read_text(encoding="utf-8"), "| 英文 · English | 不要用")
     return [(r[0], r[1]) for r in rows]
 
 

@@ -83,7 +83,9 @@ def test_glossary_is_well_formed():
     english = [e for e, _ in terms]
     assert len(set(english)) == len(english), "a term is listed twice"
     for en, zh in terms:
-        assert en == en.lower() or en[0].isupper() and en.split()[0] in {"KL"}, en
+        # lower case, except proper names and abbreviations
+        proper = {"KL", "Jacobian", "Hessian", "Xavier/Glorot", "He", "ReLU", "Bernoulli"}
+        assert en == en.lower() or en.split()[0] in proper or en.split("–")[-1].split()[0] in proper, en
         assert zh and "（" not in zh and "/" not in zh, f"one Chinese term per row: {zh!r}"
 
 

@@ -41,7 +41,7 @@ def quadratic_delta(a, y, z):
 
 
 def cross_entropy_delta(a, y, z):
-    """δ = ∂C/∂z of the cross-entropy cost for one neuron, per sample (chapter 2, eq. 8-13)."""
+    """δ = ∂C/∂z of the cross-entropy cost for one neuron, per sample (chapter 2; the 8-13 derivation's (8-13))."""
     # ∂C/∂z = ∂C/∂a · ∂a/∂z = [(a − y) / (a(1 − a))] · a(1 − a) = a − y (chapter 2)
     return a - y
 
