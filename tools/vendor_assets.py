@@ -1,4 +1,4 @@
-"""Fetch the site's front-end files (MathJax, RequireJS, the widget manager) once.
+"""Fetch the site's front-end files (MathJax) once.
 
     python tools/vendor_assets.py
 
