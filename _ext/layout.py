@@ -511,6 +511,7 @@ FA_RUNTIME = """/* The Font Awesome icons this site uses, drawn as inline SVG (t
   var ICONS = %s;
   var PACKS = {"fa-solid": "fas", "fas": "fas", "fa-regular": "far", "far": "far", "fa-brands": "fab", "fab": "fab"};
   var NS = "http://www.w3.org/2000/svg";
+  var SELECTOR = "i[class*='fa-'], span.fa-solid, span.fa-regular, span.fa-brands, span.fas, span.far, span.fab";
   function draw(el) {
     var pack = "fas", name = null, keep = [];
     el.classList.forEach(function (c) {
@@ -537,7 +538,7 @@ FA_RUNTIME = """/* The Font Awesome icons this site uses, drawn as inline SVG (t
     el.parentNode.replaceChild(svg, el);
   }
   function drawAll(root) {
-    var found = (root || document).querySelectorAll("i[class*='fa-']");
+    var found = (root || document).querySelectorAll(SELECTOR);
     for (var i = 0; i < found.length; i++) draw(found[i]);
   }
   var style = document.createElement("style");
@@ -548,7 +549,7 @@ FA_RUNTIME = """/* The Font Awesome icons this site uses, drawn as inline SVG (t
     drawAll();
     new MutationObserver(function (changes) {
       changes.forEach(function (c) {
-        c.addedNodes.forEach(function (n) { if (n.nodeType === 1) { if (n.matches("i[class*='fa-']")) draw(n); else drawAll(n); } });
+        c.addedNodes.forEach(function (n) { if (n.nodeType === 1) { if (n.matches(SELECTOR)) draw(n); else drawAll(n); } });
       });
     }).observe(document.body, {childList: true, subtree: true});
   }

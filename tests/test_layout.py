@@ -1,0 +1,311 @@
+"""Every chapter page fits a phone (390 px) and a desktop (1280 px), and nothing on it pretends.
+
+Headless Chromium (Debian's), driven by Playwright, offline, like test_browser.py.
+For every chapter page of every edition that was built (``_build/html/{zh,en,both}/``,
+or the single site in ``_build/html``), one fresh browser context per page:
+
+* at 1280 px: no sideways scrolling of the page; no clipped display equation,
+  table or code output; exercise solutions hide their output until opened; no
+  enabled widget control (an explorer is its saved figure plus links to run it
+  live); no line starts with Chinese closing punctuation; inline maths at the
+  text's size; no literal ``**``; one search box; and everything the page loads
+  weighs at most 2.5 MB;
+* at 390 px: no sideways scrolling of the page, and no line starting with
+  Chinese closing punctuation.
+
+Screenshots at both widths go to _build/screenshots/ for a person to look at.
+The tests wait for conditions (the page loaded, maths typeset, the network
+idle), never for a fixed time.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import CHAPTERS, ROOT
+
+HTML = ROOT / "_build" / "html"
+SHOTS = ROOT / "_build" / "screenshots"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+#: Decoded bytes of a chapter page and everything it loads, in a fresh context.
+PAGE_BUDGET = 2_500_000
+DESKTOP, PHONE = 1280, 390
+#: Tick labels at least 9 px on a desktop: a figure is shown at no less than
+#: 9 px / (10 pt at FIGURE_DPI) of its natural size.
+MIN_TICK_PX, TICK_PT = 9, 10
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+if CHROMIUM is None:
+    pytest.skip("Chromium is not installed (make test installs Debian's chromium package)",
+                allow_module_level=True)
+
+
+def editions() -> list[str]:
+    """The language editions that were built ("zh", "en", "both"), or [""] for one site."""
+    built = [e for e in ("zh", "en", "both") if (HTML / e / "index.html").exists()]
+    return built or [""]
+
+
+CASES = [(edition, f"chapters/{p.stem}.html") for edition in editions() for p in CHAPTERS]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url():
+    if not (HTML / "index.html").exists():
+        pytest.fail("the site is not built: run `make build` (make test does it first)")
+    handler = functools.partial(_QuietHandler, directory=str(HTML))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh context (empty cache and storage) that stays offline."""
+    context = browser.new_context(viewport={"width": DESKTOP, "height": 900})
+
+    def offline(route):
+        host = urlparse(route.request.url).hostname
+        if host in ("127.0.0.1", "localhost") or route.request.url.startswith("data:"):
+            route.continue_()
+        else:
+            route.abort()
+
+    context.route("**/*", offline)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.errors = errors
+    yield page
+    context.close()
+
+
+def _open(page, url: str) -> None:
+    """Load a page and wait until its maths is typeset, its fonts are in and the network is idle."""
+    page.goto(url, wait_until="load")
+    page.wait_for_function("() => !window.MathJax || (window.MathJax.startup && window.MathJax.startup.promise)")
+    page.evaluate("() => window.MathJax && window.MathJax.startup ? window.MathJax.startup.promise : null")
+    page.evaluate("() => document.fonts.ready.then(() => true)")
+    page.wait_for_load_state("networkidle")
+
+
+def _shot(page, edition: str, path: str, width: int) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    name = "-".join(p for p in ("layout", edition, Path(path).stem, str(width)) if p)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+PAGE_SCROLL = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+CLIPPED = """() => {
+  const shown = e => e.offsetParent !== null && e.getClientRects().length > 0;
+  const clipped = sel => [...document.querySelectorAll(sel)]
+    .filter(e => shown(e) && e.scrollWidth > e.clientWidth + 1)
+    .map(e => `${(e.innerText || e.textContent).trim().slice(0, 50)}… (${e.scrollWidth} px in ${e.clientWidth} px)`);
+  // A box wider than the article column is clipped by it even if it does not scroll itself.
+  const column = document.querySelector(".bd-article").getBoundingClientRect();
+  const sticking = sel => [...document.querySelectorAll(sel)]
+    .filter(e => shown(e) && e.getBoundingClientRect().right > column.right + 1)
+    .map(e => `${(e.innerText || e.textContent).trim().slice(0, 50)}… (right edge ${Math.round(e.getBoundingClientRect().right)} px > ${Math.round(column.right)} px)`);
+  return {
+    equations: clipped('.bd-article mjx-container[display="true"]').concat(sticking('.bd-article mjx-container[display="true"]')),
+    tables: clipped(".bd-article table, .bd-article .table-wrapper").concat(sticking(".bd-article table")),
+    outputs: clipped(".bd-article .cell_output pre, .bd-article .cell_output .output").concat(sticking(".bd-article .cell_output pre")),
+  };
+}"""
+
+EXERCISE_OUTPUTS_SHOWN = """() => {
+  const shown = e => e && e.offsetParent !== null && e.getClientRects().length > 0 && e.getBoundingClientRect().height > 0;
+  const headings = [...document.querySelectorAll(".bd-article section > h2")].filter(h => /Exercises/.test(h.textContent));
+  const found = [];
+  for (const h of headings) {
+    for (const cell of h.parentElement.querySelectorAll(".cell")) {
+      const input = cell.querySelector(".cell_input"), output = cell.querySelector(".cell_output");
+      if (output && !shown(input) && shown(output)) found.push((output.innerText || "").trim().slice(0, 60));
+    }
+  }
+  return {headings: headings.length, shown: found};
+}"""
+
+LIVE_CONTROLS = """() => [...document.querySelectorAll(
+    ".jupyter-widgets input, .jupyter-widgets select, .jupyter-widgets button, .widget-slider, .widget-hslider, .cell_output input, .cell_output select, .cell_output button")]
+  .filter(e => e.offsetParent !== null && !e.disabled && !e.classList.contains("copybtn")).map(e => e.className || e.tagName)"""
+
+#: Chinese closing punctuation that starts a line: its box is below the text just before it.
+PUNCTUATION_AT_LINE_START = r"""() => {
+  const marks = "，。；：）、";
+  const article = document.querySelector(".bd-article");
+  const skip = n => n.parentElement.closest("pre, code, mjx-container, script, style, .headerlink");
+  const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+  const found = [];
+  const rectOf = (node, start, end) => { const r = document.createRange(); r.setStart(node, start); r.setEnd(node, end); const rs = r.getClientRects(); return rs.length ? rs[rs.length - 1] : null; };
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.data;
+    if (skip(node) || !/[，。；：）、]/.test(text)) continue;
+    if (node.parentElement.offsetParent === null) continue;
+    for (let i = 0; i < text.length; i++) {
+      if (!marks.includes(text[i])) continue;
+      const here = rectOf(node, i, i + 1);
+      let before = null;
+      if (i > 0) before = rectOf(node, i - 1, i);
+      else {
+        let prev = node.previousSibling;
+        while (prev && prev.nodeType === 3 && !prev.data.trim()) prev = prev.previousSibling;
+        if (prev && prev.nodeType === 1) { const rs = prev.getClientRects(); before = rs.length ? rs[rs.length - 1] : null; }
+      }
+      if (here && before && here.width > 0 && here.top >= before.bottom - 2) {
+        found.push(text.slice(Math.max(0, i - 12), i + 6).replace(/\s+/g, " "));
+      }
+    }
+  }
+  return found;
+}"""
+
+INLINE_MATH_SCALE = """() => [...document.querySelectorAll('.bd-article mjx-container:not([display="true"])')]
+  .filter(e => e.offsetParent !== null)
+  .map(e => parseFloat(getComputedStyle(e).fontSize) / parseFloat(getComputedStyle(e.parentElement).fontSize))"""
+
+LITERAL_STARS = """() => {
+  const article = document.querySelector(".bd-article").cloneNode(true);
+  article.querySelectorAll("pre, code, script, .highlight, mjx-container").forEach(e => e.remove());
+  return (article.textContent.match(/.{0,30}\\*\\*.{0,30}/g) || []);
+}"""
+
+SEARCH_BOXES = """() => [...document.querySelectorAll('input[type="search"], .search-button-field, form.bd-search')]
+  .filter(e => e.offsetParent !== null && e.getBoundingClientRect().width > 0).length"""
+
+FIGURES = """() => [...document.querySelectorAll(".bd-article .cell_output img")]
+  .filter(e => e.offsetParent !== null && e.naturalWidth > 0)
+  .map(e => ({src: e.getAttribute("src").slice(-20), natural: e.naturalWidth, shown: e.getBoundingClientRect().width}))"""
+
+PAGE_BYTES = """() => performance.getEntries()
+  .filter(e => "decodedBodySize" in e)
+  .map(e => [e.name, e.decodedBodySize])"""
+
+
+@pytest.mark.parametrize("edition, path", CASES, ids=[f"{e or 'site'}-{Path(p).stem}" for e, p in CASES])
+def test_chapter_page_fits_and_does_not_pretend(page, base_url, edition, path):
+    url = f"{base_url}{edition + '/' if edition else ''}{path}"
+    _open(page, url)
+    problems: list[str] = []
+
+    # Weight: everything this fresh context loaded for the page.
+    entries = page.evaluate(PAGE_BYTES)
+    total = sum(size for _, size in entries)
+    if total > PAGE_BUDGET:
+        heaviest = sorted(entries, key=lambda e: -e[1])[:6]
+        problems.append(f"page weighs {total / 1e6:.2f} MB > {PAGE_BUDGET / 1e6} MB; heaviest: "
+                        + ", ".join(f"{name.rsplit('/', 1)[-1]} {size // 1000} kB" for name, size in heaviest))
+    if any("embed-amd" in name or "html-manager" in name for name, _ in entries):
+        problems.append("the page loads the widget manager, but the static site has no live widget")
+
+    # Desktop.
+    scroll = page.evaluate(PAGE_SCROLL)
+    if scroll > 0:
+        problems.append(f"at {DESKTOP} px the page scrolls sideways by {scroll} px")
+    for kind, items in page.evaluate(CLIPPED).items():
+        problems += [f"at {DESKTOP} px a clipped {kind[:-1]}: {item}" for item in items]
+    exercises = page.evaluate(EXERCISE_OUTPUTS_SHOWN)
+    problems += [f"an exercise solution's output shows before it is opened: {t!r}" for t in exercises["shown"]]
+    problems += [f"an enabled widget control on the static site: {c}" for c in page.evaluate(LIVE_CONTROLS)]
+    problems += [f"at {DESKTOP} px a line starts with punctuation: {t!r}" for t in page.evaluate(PUNCTUATION_AT_LINE_START)]
+    scales = page.evaluate(INLINE_MATH_SCALE)
+    big = [s for s in scales if s > 1.08]
+    if big:
+        problems.append(f"{len(big)} inline formulas are larger than the text (up to {max(big):.0%})")
+    problems += [f"literal ** in the text: {t!r}" for t in page.evaluate(LITERAL_STARS)]
+    boxes = page.evaluate(SEARCH_BOXES)
+    if boxes != 1:
+        problems.append(f"{boxes} search boxes on the page (one expected)")
+    for fig in page.evaluate(FIGURES):
+        dpi = 150
+        tick_px = TICK_PT * dpi / 72 * fig["shown"] / fig["natural"]
+        if tick_px < MIN_TICK_PX:
+            problems.append(f"figure …{fig['src']} is shown at {fig['shown']:.0f} of {fig['natural']} px: "
+                            f"tick labels about {tick_px:.1f} px")
+    _shot(page, edition, path, DESKTOP)
+
+    # Phone.
+    page.set_viewport_size({"width": PHONE, "height": 844})
+    page.wait_for_function(f"() => document.documentElement.clientWidth === {PHONE}")
+    scroll = page.evaluate(PAGE_SCROLL)
+    if scroll > 0:
+        problems.append(f"at {PHONE} px the page scrolls sideways by {scroll} px")
+    problems += [f"at {PHONE} px a line starts with punctuation: {t!r}" for t in page.evaluate(PUNCTUATION_AT_LINE_START)]
+    _shot(page, edition, path, PHONE)
+
+    assert page.errors == [], page.errors
+    assert not problems, f"{path} ({edition or 'site'}):\n  " + "\n  ".join(problems)
+
+
+def test_explorers_are_saved_figures_with_live_links(page, base_url):
+    """Every explorer on the static site shows its saved figure and opens the chapter live."""
+    edition = editions()[0]
+    prefix = f"{base_url}{edition + '/' if edition else ''}"
+    seen = 0
+    for notebook in CHAPTERS:
+        if '"application/vnd.jupyter.widget-view+json"' not in notebook.read_text(encoding="utf-8"):
+            continue
+        _open(page, f"{prefix}chapters/{notebook.stem}.html")
+        explorers = page.locator(".tag_explorer-static")
+        assert explorers.count() >= 1, f"{notebook.stem}: its explorer is not shown as a saved figure"
+        for i in range(explorers.count()):
+            cell = explorers.nth(i)
+            assert cell.locator(".cell_output img").count() >= 1, f"{notebook.stem}: no saved figure"
+            lite = cell.locator("a.explorer-lite")
+            assert lite.get_attribute("target") == "_blank"
+            assert lite.get_attribute("href").endswith(f"lite/lab/index.html?path={notebook.stem}.ipynb")
+            binder = cell.locator("a.explorer-binder").get_attribute("href")
+            assert binder.startswith("https://mybinder.org/v2/gh/") and binder.endswith(f"chapters/{notebook.stem}.ipynb")
+            seen += 1
+        assert page.locator("script[type='application/vnd.jupyter.widget-state+json']").count() == 0
+    if not seen:
+        pytest.skip("no chapter has an explorer")
+
+
+def test_the_layout_extension_numbers_equations_per_chapter(page, base_url):
+    """Equation numbers restart in each chapter as N.1, N.2, …, and {eq} links show the same numbers."""
+    edition = editions()[0]
+    prefix = f"{base_url}{edition + '/' if edition else ''}"
+    for notebook in CHAPTERS:
+        chapter = int(re.match(r"(\d+)", notebook.stem)[1])
+        _open(page, f"{prefix}chapters/{notebook.stem}.html")
+        numbers = page.eval_on_selector_all(".bd-article span.eqno", "es => es.map(e => e.firstChild.textContent.trim())")
+        if not numbers:
+            continue
+        assert numbers == [f"({chapter}.{i})" for i in range(1, len(numbers) + 1)], (notebook.stem, numbers)
+        refs = page.eval_on_selector_all(
+            ".bd-article a[href*='#equation-']:not(.headerlink)",
+            "as => as.map(a => [a.getAttribute('href').split('#')[1], a.textContent.trim()])",
+        )
+        anchors = dict(page.eval_on_selector_all(
+            ".bd-article div.math[id^='equation-']",
+            "ds => ds.map(d => [d.id, d.querySelector('span.eqno').firstChild.textContent.trim()])",
+        ))
+        for target, text in refs:
+            if target in anchors:
+                assert text == anchors[target], f"{notebook.stem}: a reference to {target} reads {text}, the equation {anchors[target]}"
