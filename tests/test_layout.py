@@ -309,3 +309,19 @@ def test_the_layout_extension_numbers_equations_per_chapter(page, base_url):
         for target, text in refs:
             if target in anchors:
                 assert text == anchors[target], f"{notebook.stem}: a reference to {target} reads {text}, the equation {anchors[target]}"
+
+
+def test_jupyterlite_opens_a_clean_notebook(page, base_url):
+    """The chapter opens in JupyterLite unmodified: no 'changed' mark before the reader edits."""
+    notebook = CHAPTERS[0].name
+    if not (HTML / "lite" / "lab" / "index.html").exists():
+        pytest.fail("JupyterLite is not built: run `make build` (tools/build_lite.py)")
+    page.goto(f"{base_url}lite/lab/index.html?path={notebook}", wait_until="load")
+    page.wait_for_selector(".jp-Notebook .jp-MarkdownOutput h1", timeout=90000)
+    # The session has settled on JupyterLite's kernel: the moment a mismatch would mark it changed.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.jp-Toolbar-kernelName')].some(e => /Pyodide/.test(e.textContent))",
+        timeout=60000,
+    )
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".jp-mod-dirty").count() == 0, "the notebook is marked as modified on opening"
