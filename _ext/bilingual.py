@@ -288,14 +288,15 @@ def use_local_assets(app: Sphinx, config) -> None:
 
     tools/vendor_assets.py (run by `make`) unpacks it into .site-assets/; a
     build without it warns, and so fails under -W, rather than fall back to a CDN.
-    Instead of the 1.2 MB all-in-one bundle, MathJax's loader fetches the TeX
-    input (with the AMS environments), the CommonHTML output and its font data:
-    about 0.75 MB. The widget manager is not served: on the static site the
+    Instead of an all-in-one bundle, MathJax's loader fetches only the TeX input
+    (with the AMS environments), the CommonHTML output and the parts of its
+    font that a page uses. No MathJax 2 shim is needed any more: nothing on the
+    site calls MathJax 2's API. The widget manager is not served: on the static site the
     explorers show their saved figures (_ext/layout.py), and they run live in
     JupyterLite and on Binder.
     """
     assets = Path(app.srcdir) / ASSETS
-    if not (assets / "mathjax" / "startup.js").exists():
+    if not (assets / "mathjax" / "fonts" / "mathjax-newcm-font" / "chtml.js").exists():
         logger.warning(
             f"the site's front-end assets are missing in {assets}: run `make assets` "
             "(python tools/vendor_assets.py) so that the pages need no CDN",
@@ -305,10 +306,23 @@ def use_local_assets(app: Sphinx, config) -> None:
     config.html_static_path = [*config.html_static_path, str(assets)]
     config.mathjax_path = "mathjax/startup.js"
     mathjax = dict(config.mathjax3_config or {})
-    mathjax["loader"] = {"load": ["input/tex", "output/chtml"], **mathjax.get("loader", {})}
-    # Inline maths at the size of the text around it: matching the x-height of a
-    # CJK font would set it about 25 % larger.
-    mathjax["chtml"] = {"matchFontHeight": False, "scale": 1, **mathjax.get("chtml", {})}
+    mathjax["loader"] = {
+        "load": ["input/tex", "output/chtml"],
+        "paths": {"fonts": "[mathjax]/fonts"},  # the font package, vendored beside MathJax
+        **mathjax.get("loader", {}),
+    }
+    mathjax["output"] = {
+        "font": "mathjax-newcm",
+        # A display equation wider than the column breaks into lines (MathJax 4);
+        # one that cannot break scrolls in its own box (layout.css shows a cue).
+        "displayOverflow": "linebreak",
+        "linebreaks": {"inline": True, "width": "100%"},
+        # Inline maths at the size of the text around it: matching the x-height of a
+        # CJK font would set it about 25 % larger.
+        "matchFontHeight": False,
+        "scale": 1,
+        **mathjax.get("output", {}),
+    }
     config.mathjax3_config = mathjax
     config.nb_ipywidgets_js = {}
 
