@@ -207,6 +207,131 @@ PAGE_BYTES = """() => performance.getEntries()
   .map(e => [e.name, e.decodedBodySize])"""
 
 
+# --- The extension's parts, without a build --------------------------------------
+
+import sys as _sys  # noqa: E402
+from types import SimpleNamespace  # noqa: E402
+
+_sys.path.insert(0, str(ROOT / "_ext"))
+import layout  # noqa: E402
+from docutils import nodes  # noqa: E402
+
+
+def _app(edition=None):
+    config = SimpleNamespace(html_theme_options={
+        "repository_url": "https://github.com/owner/repo", "repository_branch": "main", "path_to_docs": "",
+        "launch_buttons": {"binderhub_url": "https://mybinder.org"},
+    })
+    if edition:
+        config.course_edition = edition
+    return SimpleNamespace(config=config)
+
+
+def _explorer_notebook():
+    png = "iVBORw0KGgo="
+    state = {
+        "box": {"model_name": "VBoxModel", "state": {"children": ["IPY_MODEL_controls", "IPY_MODEL_out"]}},
+        "controls": {"model_name": "VBoxModel", "state": {"children": ["IPY_MODEL_eta"]}},
+        "eta": {"model_name": "FloatLogSliderModel", "state": {"description": "η 学习率", "value": 0.15}},
+        "out": {"model_name": "OutputModel", "state": {"outputs": [
+            {"output_type": "display_data", "data": {"image/png": png, "text/plain": "<Figure>"}, "metadata": {}}]}},
+    }
+    view = {"application/vnd.jupyter.widget-view+json": {"model_id": "box", "version_major": 2, "version_minor": 0},
+            "text/plain": "VBox(...)"}
+    return {
+        "metadata": {"widgets": {"application/vnd.jupyter.widget-state+json": {"state": state}}},
+        "cells": [{"cell_type": "code", "metadata": {}, "source": "cb.x_explorer()",
+                   "outputs": [{"output_type": "display_data", "data": view, "metadata": {}}]}],
+    }, png
+
+
+@pytest.mark.parametrize("edition", [None, "zh", "en"])
+def test_an_explorer_becomes_its_saved_figure_with_live_links(edition):
+    nb, png = _explorer_notebook()
+    assert layout.make_explorers_static(_app(edition), "chapters/05_deep", nb) == 1
+    assert "widgets" not in nb["metadata"]  # no widget state: no widget manager on the page
+    cell = nb["cells"][0]
+    assert "explorer-static" in cell["metadata"]["tags"]
+    note, figure = cell["outputs"]
+    assert figure["data"] == {"image/png": png}
+    html = note["data"]["text/html"]
+    assert 'href="../lite/lab/index.html?path=05_deep.ipynb" target="_blank"' in html
+    assert "https://mybinder.org/v2/gh/owner/repo/main?urlpath=lab/tree/chapters/05_deep.ipynb" in html
+    assert "η 学习率 = 0.15" in html
+    assert ('lang="zh-Hans"' in html) == (edition != "en")
+    assert ('lang="en"' in html) == (edition != "zh")
+
+
+def test_aside_cells_get_markers_around_each_run():
+    tagged = {"cell_type": "markdown", "metadata": {"tags": ["source-aside"]}, "source": "x"}
+    plain = {"cell_type": "markdown", "metadata": {}, "source": "y"}
+    nb = {"cells": [plain, tagged, dict(tagged), plain, tagged]}
+    assert layout.mark_asides(nb) == 2
+    kinds = [c["source"].split()[1] if "source-aside-marker" in c["source"] else c["source"] for c in nb["cells"]]
+    assert kinds == ["y", "start", "x", "x", "end", "y", "start", "x", "end"]
+
+
+def _aside_doctree():
+    from docutils.frontend import get_default_settings
+    from docutils.utils import new_document
+    from myst_parser.parsers.docutils_ import Parser
+
+    doc = new_document("page", get_default_settings(Parser))
+    Parser().parse("(aside-ch5-test)=\n**关于原文：符号 · About the source: a sign**\n\nBody text.\n", doc)
+    doc.insert(0, layout.aside_marker(kind="start"))
+    doc.append(layout.aside_marker(kind="end"))
+    return doc
+
+
+@pytest.mark.parametrize("edition, halves", [(None, ["zh", "en"]), ("both", ["zh", "en"]), ("zh", ["zh"]), ("en", ["en"])])
+def test_an_aside_folds_under_its_title_in_the_edition_s_languages(edition, halves):
+    doc = _aside_doctree()
+    layout.build_asides(_app(edition), doc)
+    (aside,) = doc.findall(layout.source_aside)
+    assert "aside-ch5-test" in aside["ids"]  # the label still leads here
+    summary = aside[0]
+    assert isinstance(summary, layout.aside_summary)
+    spans = list(summary.findall(layout.lang_span))
+    assert [s["lang"] for s in spans] == halves
+    text = {s["lang"]: s.astext() for s in spans}
+    assert text.get("zh", "关于原文：符号") == "关于原文：符号" and text.get("en", "About the source: a sign") == "About the source: a sign"
+    assert aside.astext().endswith("Body text.")
+    assert not list(doc.findall(layout.aside_marker))
+
+
+def test_chinese_punctuation_stays_with_the_maths_before_it():
+    para = nodes.paragraph("", "", nodes.Text("设"), nodes.math("", "x"), nodes.Text("，则 "), nodes.math("", "y"), nodes.Text(" ok"))
+    doc = nodes.document(None, None)
+    doc += para
+    layout.keep_punctuation_with_math(None, doc)
+    groups = list(doc.findall(lambda n: isinstance(n, nodes.inline) and "nobr" in n["classes"]))
+    assert len(groups) == 1 and groups[0].astext() == "x，"
+    assert para.astext() == "设x，则 y ok"
+
+
+def test_equations_are_renumbered_per_chapter():
+    title = lambda text: nodes.title("", text)  # noqa: E731
+    env = SimpleNamespace(
+        titles={"chapters/04_net": title("4 三层网络 · A network"), "glossary": title("术语表 · Glossary"),
+                "chapters/x": title("Untitled")},
+        toctree_includes={"intro": ["chapters/01", "chapters/x"]},
+        config=SimpleNamespace(root_doc="intro"),
+        toc_fignumbers={
+            "chapters/04_net": {"displaymath": {"equation-b": (41,), "equation-a": (40,)}},
+            "glossary": {"displaymath": {"equation-g": (48,)}},
+            "chapters/x": {"displaymath": {"equation-x": (49,)}},
+        },
+    )
+    changed = layout.number_equations_per_chapter(None, env)
+    assert env.toc_fignumbers["chapters/04_net"]["displaymath"] == {"equation-a": (4, 1), "equation-b": (4, 2)}
+    assert env.toc_fignumbers["glossary"]["displaymath"] == {"equation-g": (1,)}
+    assert env.toc_fignumbers["chapters/x"]["displaymath"] == {"equation-x": (2, 1)}  # second chapter in the TOC
+    assert set(changed) == {"chapters/04_net", "glossary", "chapters/x"}
+
+
+# --- The built site in a browser ---------------------------------------------------
+
+
 @pytest.mark.parametrize("edition, path", CASES, ids=[f"{e or 'site'}-{Path(p).stem}" for e, p in CASES])
 def test_chapter_page_fits_and_does_not_pretend(page, base_url, edition, path):
     url = f"{base_url}{edition + '/' if edition else ''}{path}"
