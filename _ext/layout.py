@@ -491,8 +491,18 @@ def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     source[0] = json.dumps(nb, ensure_ascii=False)
 
 
+#: The toggle of a folded cell (hide-cell, hide-input), in the edition's languages.
+CODE_PROMPTS = {
+    "zh": ("显示代码和结果", "隐藏代码和结果"),
+    "en": ("Show code cell {type}", "Hide code cell {type}"),
+    "both": ("显示 · Show code cell {type}", "隐藏 · Hide code cell {type}"),
+}
+
+
 def configure(app: Sphinx, config) -> None:
     config.html_static_path = [*config.html_static_path, str(STATIC)]
+    show, hide = CODE_PROMPTS[edition(config)]
+    config.nb_code_prompt_show, config.nb_code_prompt_hide = show, hide
     # One search box per page: the header's. The sidebar's copy is left out.
     sidebars = dict(config.html_sidebars or {})
     sidebars.setdefault("**", ["navbar-logo.html", "sbt-sidebar-nav.html"])

@@ -114,9 +114,15 @@ def _open(page, url: str) -> None:
 
 
 def _shot(page, edition: str, path: str, width: int) -> None:
+    """The top of the page, and the first explorer and the first long equation where there are."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     name = "-".join(p for p in ("layout", edition, Path(path).stem, str(width)) if p)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.evaluate("() => window.scrollTo(0, 0)")
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+    for part, selector in (("explorer", ".tag_explorer-static"), ("aside", "details.source-aside")):
+        found = page.locator(selector)
+        if found.count():
+            found.first.screenshot(path=str(SHOTS / f"{name}-{part}.png"))
 
 
 PAGE_SCROLL = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
@@ -139,7 +145,9 @@ CLIPPED = """() => {
 }"""
 
 EXERCISE_OUTPUTS_SHOWN = """() => {
-  const shown = e => e && e.offsetParent !== null && e.getClientRects().length > 0 && e.getBoundingClientRect().height > 0;
+  // Hidden: folded in a closed <details> (outside its summary), or not rendered at all.
+  const folded = e => { for (let d = e.closest("details:not([open])"); d; d = d.parentElement && d.parentElement.closest("details:not([open])")) { if (!d.querySelector(":scope > summary") || !d.querySelector(":scope > summary").contains(e)) return true; } return false; };
+  const shown = e => e && !folded(e) && e.offsetParent !== null && e.getBoundingClientRect().height > 0;
   const headings = [...document.querySelectorAll(".bd-article section > h2")].filter(h => /Exercises/.test(h.textContent));
   const found = [];
   for (const h of headings) {
@@ -332,6 +340,55 @@ def test_equations_are_renumbered_per_chapter():
 # --- The built site in a browser ---------------------------------------------------
 
 
+def _explorer_problems(page, path: str) -> list[str]:
+    """An explorer is its saved figure plus links that open the chapter live."""
+    stem = Path(path).stem
+    source = (ROOT / "chapters" / f"{stem}.ipynb").read_text(encoding="utf-8")
+    expected = source.count('"application/vnd.jupyter.widget-view+json"')
+    explorers = page.locator(".tag_explorer-static")
+    found = []
+    if explorers.count() < expected:
+        found.append(f"{expected} widget outputs but {explorers.count()} explorers shown as saved figures")
+    for i in range(explorers.count()):
+        cell = explorers.nth(i)
+        if cell.locator(".cell_output img").count() < 1:
+            found.append(f"explorer {i + 1} shows no saved figure")
+        lite = cell.locator("a.explorer-lite")
+        if lite.count() != 1 or lite.get_attribute("target") != "_blank" or not (
+            lite.get_attribute("href") or "").endswith(f"lite/lab/index.html?path={stem}.ipynb"):
+            found.append(f"explorer {i + 1} has no JupyterLite link opening {stem}.ipynb in a new tab")
+        binder = cell.locator("a.explorer-binder")
+        if binder.count() != 1 or not (binder.get_attribute("href") or "").endswith(f"chapters/{stem}.ipynb"):
+            found.append(f"explorer {i + 1} has no Binder link")
+    if page.locator("script[type='application/vnd.jupyter.widget-state+json']").count():
+        found.append("the page carries saved widget state")
+    return found
+
+
+def _numbering_problems(page, path: str) -> list[str]:
+    """Equations are numbered N.1, N.2, … in chapter N, and {eq} links read the same numbers."""
+    match = re.match(r"(\d+)", Path(path).stem)
+    numbers = page.eval_on_selector_all(".bd-article span.eqno", "es => es.map(e => e.firstChild.textContent.trim())")
+    if not match or not numbers:
+        return []
+    chapter = int(match[1])
+    found = []
+    if numbers != [f"({chapter}.{i})" for i in range(1, len(numbers) + 1)]:
+        found.append(f"equation numbers are not ({chapter}.1), ({chapter}.2), …: {numbers[:6]}")
+    anchors = dict(page.eval_on_selector_all(
+        ".bd-article div.math[id^='equation-']",
+        "ds => ds.map(d => [d.id, d.querySelector('span.eqno').firstChild.textContent.trim()])",
+    ))
+    refs = page.eval_on_selector_all(
+        ".bd-article a[href*='#equation-']:not(.headerlink)",
+        "as => as.map(a => [a.getAttribute('href').split('#')[1], a.textContent.trim()])",
+    )
+    for target, text in refs:
+        if target in anchors and text != anchors[target]:
+            found.append(f"a reference to {target} reads {text}, the equation {anchors[target]}")
+    return found
+
+
 @pytest.mark.parametrize("edition, path", CASES, ids=[f"{e or 'site'}-{Path(p).stem}" for e, p in CASES])
 def test_chapter_page_fits_and_does_not_pretend(page, base_url, edition, path):
     url = f"{base_url}{edition + '/' if edition else ''}{path}"
@@ -372,11 +429,14 @@ def test_chapter_page_fits_and_does_not_pretend(page, base_url, edition, path):
         if tick_px < MIN_TICK_PX:
             problems.append(f"figure …{fig['src']} is shown at {fig['shown']:.0f} of {fig['natural']} px: "
                             f"tick labels about {tick_px:.1f} px")
+    problems += _explorer_problems(page, path)
+    problems += _numbering_problems(page, path)
     _shot(page, edition, path, DESKTOP)
 
-    # Phone.
+    # Phone: the same page at 390 px, its maths laid out again for that width.
     page.set_viewport_size({"width": PHONE, "height": 844})
     page.wait_for_function(f"() => document.documentElement.clientWidth === {PHONE}")
+    page.evaluate("() => window.MathJax && MathJax.rerenderPromise ? MathJax.rerenderPromise() : null")
     scroll = page.evaluate(PAGE_SCROLL)
     if scroll > 0:
         problems.append(f"at {PHONE} px the page scrolls sideways by {scroll} px")
@@ -385,55 +445,6 @@ def test_chapter_page_fits_and_does_not_pretend(page, base_url, edition, path):
 
     assert page.errors == [], page.errors
     assert not problems, f"{path} ({edition or 'site'}):\n  " + "\n  ".join(problems)
-
-
-def test_explorers_are_saved_figures_with_live_links(page, base_url):
-    """Every explorer on the static site shows its saved figure and opens the chapter live."""
-    edition = editions()[0]
-    prefix = f"{base_url}{edition + '/' if edition else ''}"
-    seen = 0
-    for notebook in CHAPTERS:
-        if '"application/vnd.jupyter.widget-view+json"' not in notebook.read_text(encoding="utf-8"):
-            continue
-        _open(page, f"{prefix}chapters/{notebook.stem}.html")
-        explorers = page.locator(".tag_explorer-static")
-        assert explorers.count() >= 1, f"{notebook.stem}: its explorer is not shown as a saved figure"
-        for i in range(explorers.count()):
-            cell = explorers.nth(i)
-            assert cell.locator(".cell_output img").count() >= 1, f"{notebook.stem}: no saved figure"
-            lite = cell.locator("a.explorer-lite")
-            assert lite.get_attribute("target") == "_blank"
-            assert lite.get_attribute("href").endswith(f"lite/lab/index.html?path={notebook.stem}.ipynb")
-            binder = cell.locator("a.explorer-binder").get_attribute("href")
-            assert binder.startswith("https://mybinder.org/v2/gh/") and binder.endswith(f"chapters/{notebook.stem}.ipynb")
-            seen += 1
-        assert page.locator("script[type='application/vnd.jupyter.widget-state+json']").count() == 0
-    if not seen:
-        pytest.skip("no chapter has an explorer")
-
-
-def test_the_layout_extension_numbers_equations_per_chapter(page, base_url):
-    """Equation numbers restart in each chapter as N.1, N.2, …, and {eq} links show the same numbers."""
-    edition = editions()[0]
-    prefix = f"{base_url}{edition + '/' if edition else ''}"
-    for notebook in CHAPTERS:
-        chapter = int(re.match(r"(\d+)", notebook.stem)[1])
-        _open(page, f"{prefix}chapters/{notebook.stem}.html")
-        numbers = page.eval_on_selector_all(".bd-article span.eqno", "es => es.map(e => e.firstChild.textContent.trim())")
-        if not numbers:
-            continue
-        assert numbers == [f"({chapter}.{i})" for i in range(1, len(numbers) + 1)], (notebook.stem, numbers)
-        refs = page.eval_on_selector_all(
-            ".bd-article a[href*='#equation-']:not(.headerlink)",
-            "as => as.map(a => [a.getAttribute('href').split('#')[1], a.textContent.trim()])",
-        )
-        anchors = dict(page.eval_on_selector_all(
-            ".bd-article div.math[id^='equation-']",
-            "ds => ds.map(d => [d.id, d.querySelector('span.eqno').firstChild.textContent.trim()])",
-        ))
-        for target, text in refs:
-            if target in anchors:
-                assert text == anchors[target], f"{notebook.stem}: a reference to {target} reads {text}, the equation {anchors[target]}"
 
 
 def test_jupyterlite_opens_a_clean_notebook(page, base_url):

@@ -1,5 +1,9 @@
-/* Page layout (see _ext/layout.py): a link to a label inside a folded source
- * aside opens the aside, so the reader lands on what the link points to. */
+/* Page layout (see _ext/layout.py).
+ * - A link to a label inside a folded source aside opens the aside, so the
+ *   reader lands on what the link points to.
+ * - MathJax breaks long display equations at the column's width when it
+ *   typesets them; when the column's width changes (a phone turned sideways, a
+ *   window resized), it lays them out again for the new width. */
 (function () {
   "use strict";
   function openTarget() {
@@ -13,4 +17,15 @@
   window.addEventListener("hashchange", openTarget);
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", openTarget);
   else openTarget();
+
+  var width = window.innerWidth, timer = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      var mj = window.MathJax;
+      if (Math.abs(window.innerWidth - width) < 40 || !mj || !mj.startup || !mj.rerenderPromise) return;
+      width = window.innerWidth;
+      mj.startup.promise.then(function () { return mj.rerenderPromise(); });
+    }, 250);
+  });
 })();
