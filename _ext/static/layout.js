@@ -18,6 +18,25 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", openTarget);
   else openTarget();
 
+  // A wide figure (two panels side by side) sits in a box of its own, which on a
+  // phone shows it at a readable size and scrolls sideways (layout.css).
+  function markWideFigures() {
+    var images = document.querySelectorAll(".bd-article .cell_output img");
+    Array.prototype.forEach.call(images, function (img) {
+      function mark() {
+        if (img.naturalWidth < 2.2 * img.naturalHeight || img.classList.contains("wide-figure")) return;
+        var box = document.createElement("div");
+        box.className = "figure-scroll";
+        img.parentNode.insertBefore(box, img);
+        box.appendChild(img);
+        img.classList.add("wide-figure");
+      }
+      if (img.complete && img.naturalWidth) mark(); else img.addEventListener("load", mark);
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", markWideFigures);
+  else markWideFigures();
+
   var width = window.innerWidth, timer = null;
   window.addEventListener("resize", function () {
     clearTimeout(timer);
