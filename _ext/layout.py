@@ -185,7 +185,7 @@ def make_explorers_static(app: Sphinx, docname: str, nb: dict) -> int:
     state = (meta.get("widgets") or {}).get(WIDGET_STATE, {}).get("state", {})
     meta.pop("widgets", None)
     ed = edition(app.config)
-    count = 0
+    count, alt = 0, None
     for cell in nb.get("cells", []):
         if cell.get("cell_type") != "code":
             continue
@@ -200,6 +200,9 @@ def make_explorers_static(app: Sphinx, docname: str, nb: dict) -> int:
             if saved is None:
                 continue  # a widget with no saved state shows nothing rather than a dead control
             drawn, settings = saved
+            shown = "; ".join(settings)
+            alt = (f"交互式探索器的图（{shown}）/ The interactive explorer's figure ({shown})" if shown
+                   else "交互式探索器的图 / The interactive explorer's figure")
             lite, binder = live_links(app, docname)
             outputs.append({
                 "output_type": "display_data", "metadata": {},
@@ -223,8 +226,8 @@ def make_explorers_static(app: Sphinx, docname: str, nb: dict) -> int:
             tags = cell.setdefault("metadata", {}).setdefault("tags", [])
             if "explorer-static" not in tags:
                 tags.append("explorer-static")
-            alt = "交互式探索器保存时的图 / The interactive explorer's figure as saved"
-            cell["metadata"].setdefault("mystnb", {}).setdefault("image", {}).setdefault("alt", alt)
+            if alt:
+                cell["metadata"].setdefault("mystnb", {}).setdefault("image", {}).setdefault("alt", alt)
     return count
 
 
