@@ -370,6 +370,24 @@ def _explorer_problems(page, path: str) -> list[str]:
     return found
 
 
+def _aside_problems(page) -> list[str]:
+    """Source asides are folded, titled in the reader's languages, and open when linked to."""
+    found = []
+    asides = page.eval_on_selector_all("details.source-aside", "ds => ds.map(d => [d.id, d.open, d.querySelectorAll(':scope > summary [lang]').length])")
+    for aside_id, is_open, halves in asides:
+        if is_open:
+            found.append(f"the source aside {aside_id} is open before the reader opens it")
+        if not halves:
+            found.append(f"the source aside {aside_id} has no title in the reader's language")
+        if not aside_id.startswith("aside-"):
+            found.append(f"a source aside has no label (aside-chN-topic): {aside_id!r}")
+            continue
+        page.evaluate("(id) => { window.location.hash = id; }", aside_id)
+        page.wait_for_function("(id) => document.getElementById(id).open", arg=aside_id)
+        page.evaluate("(id) => { document.getElementById(id).open = false; history.replaceState(null, '', location.pathname + location.search); }", aside_id)
+    return found
+
+
 def _numbering_problems(page, path: str) -> list[str]:
     """Equations are numbered N.1, N.2, … in chapter N, and {eq} links read the same numbers."""
     match = re.match(r"(\d+)", Path(path).stem)
@@ -434,6 +452,7 @@ def test_page_fits_and_does_not_pretend(page, base_url, edition, path):
         if tick_px < MIN_TICK_PX:
             problems.append(f"figure …{fig['src']} is shown at {fig['shown']:.0f} of {fig['natural']} px: "
                             f"tick labels about {tick_px:.1f} px")
+    problems += _aside_problems(page)
     problems += _explorer_problems(page, path)
     problems += _numbering_problems(page, path)
     _shot(page, edition, path, DESKTOP)
@@ -455,9 +474,11 @@ def test_page_fits_and_does_not_pretend(page, base_url, edition, path):
 def test_jupyterlite_opens_a_clean_notebook(page, base_url):
     """The chapter opens in JupyterLite unmodified: no 'changed' mark before the reader edits."""
     notebook = CHAPTERS[0].name
-    if not (HTML / "lite" / "lab" / "index.html").exists():
+    lite = next((f"{e}/lite/" if e else "lite/" for e in ["", *editions()]
+                 if (HTML / e / "lite" / "lab" / "index.html").exists()), None)
+    if lite is None:
         pytest.fail("JupyterLite is not built: run `make build` (tools/build_lite.py)")
-    page.goto(f"{base_url}lite/lab/index.html?path={notebook}", wait_until="load")
+    page.goto(f"{base_url}{lite}lab/index.html?path={notebook}", wait_until="load")
     page.wait_for_selector(".jp-Notebook .jp-MarkdownOutput h1", timeout=90000)
     # The session has settled on JupyterLite's kernel: the moment a mismatch would mark it changed.
     page.wait_for_function(
