@@ -666,13 +666,19 @@ MATHJAX2_SHIM = """(function () {
 
 
 def use_local_assets(app: Sphinx, config) -> None:
-    """Serve MathJax, RequireJS and the widget manager from the site itself, not a CDN.
+    """Serve MathJax from the site itself, not a CDN, and only the parts the pages use.
 
-    tools/vendor_assets.py (run by `make`) unpacks them into .site-assets/; a
-    build without them warns, and so fails under -W, rather than fall back to a CDN.
+    tools/vendor_assets.py (run by `make`) unpacks it into .site-assets/; a
+    build without it warns, and so fails under -W, rather than fall back to a CDN.
+    Instead of an all-in-one bundle, MathJax's loader fetches only the TeX input
+    (with the AMS environments), the CommonHTML output and the parts of its
+    font that a page uses. No MathJax 2 shim is needed any more: nothing on the
+    site calls MathJax 2's API. The widget manager is not served: on the static site the
+    explorers show their saved figures (_ext/layout.py), and they run live in
+    JupyterLite and on Binder.
     """
     assets = Path(app.srcdir) / ASSETS
-    if not (assets / "mathjax" / "tex-mml-chtml.js").exists():
+    if not (assets / "mathjax" / "fonts" / "mathjax-newcm-font" / "chtml.js").exists():
         logger.warning(
             f"the site's front-end assets are missing in {assets}: run `make assets` "
             "(python tools/vendor_assets.py) so that the pages need no CDN",
@@ -680,21 +686,50 @@ def use_local_assets(app: Sphinx, config) -> None:
         )
         return
     config.html_static_path = [*config.html_static_path, str(assets)]
-    config.mathjax_path = "mathjax/tex-mml-chtml.js"
-    config.nb_ipywidgets_js = {"require.js": {}, "widgets/embed-amd.js": {}}
+    config.mathjax_path = "mathjax/startup.js"
+    mathjax = dict(config.mathjax3_config or {})
+    mathjax["loader"] = {
+        "load": ["input/tex", "output/chtml"],
+        "paths": {"fonts": "[mathjax]/fonts"},  # the font package, vendored beside MathJax
+        **mathjax.get("loader", {}),
+    }
+    mathjax["output"] = {
+        "font": "mathjax-newcm",
+        # A display equation wider than the column breaks into lines (MathJax 4);
+        # one that cannot break scrolls in its own box (layout.css shows a cue).
+        "displayOverflow": "linebreak",
+        "linebreaks": {"inline": True, "width": "100%"},
+        # Inline maths at the size of the text around it: matching the x-height of a
+        # CJK font would set it about 25 % larger.
+        "matchFontHeight": False,
+        "scale": 1,
+        **mathjax.get("output", {}),
+    }
+    config.mathjax3_config = mathjax
+    config.nb_ipywidgets_js = {}
+
+
+#: Inline scripts only the widget manager needs (WIDGET_PATHS, MATHJAX2_SHIM).
+_WIDGET_ONLY_SCRIPTS = (WIDGET_PATHS, MATHJAX2_SHIM)
 
 
 def drop_duplicate_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None:
     """Emit each script once: sphinx-thebe registers its inline set-up twice under Jupyter Book,
-    and a second `const THEBE_JS_URL` is a JavaScript error on every page."""
+    and a second `const THEBE_JS_URL` is a JavaScript error on every page. A page that
+    does not load the widget manager gets none of the inline set-up written for it."""
     scripts = context.get("script_files")
     if not scripts:
         return
+    names = [getattr(script, "filename", str(script)) or "" for script in scripts]
+    widgets = any("embed-amd" in name or "html-manager" in name for name in names)
     seen, unique = set(), []
     for script in scripts:
         # filename (None and "" both mean inline) and attributes (an inline body is one)
         filename = getattr(script, "filename", str(script)) or ""
-        key = (filename, tuple(sorted(getattr(script, "attributes", {}).items())))
+        attributes = getattr(script, "attributes", {})
+        if not widgets and not filename and attributes.get("body") in _WIDGET_ONLY_SCRIPTS:
+            continue
+        key = (filename, tuple(sorted(attributes.items())))
         if key not in seen:
             seen.add(key)
             unique.append(script)

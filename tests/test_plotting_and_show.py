@@ -49,3 +49,25 @@ def test_neuron_explorer_builds_and_redraws():
     assert sliders["w₀"].value == 0.6 and sliders["b₀"].value == 0.9 and sliders["η"].value == 0.15
     sliders["w₀"].value = 2.0  # redraws through the same code path as a learner's drag
     plt.close("all")
+
+
+def test_figures_are_sharp_on_high_density_screens():
+    """150 dpi inline and saved; a 9.5 in figure is 1425 px wide."""
+    assert matplotlib.rcParams["figure.dpi"] >= 150  # Jupyter's inline PNGs use the figure's dpi
+    assert matplotlib.rcParams["savefig.dpi"] >= 150
+    fig, ax = plt.subplots(figsize=(9.5, 3.6))
+    ax.plot([0, 1], [0, 1])
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    width = int.from_bytes(buffer.getvalue()[16:20], "big")  # the PNG header's IHDR width
+    assert width == round(9.5 * matplotlib.rcParams["savefig.dpi"])
+
+
+def test_tick_labels_stay_readable_when_a_figure_fills_the_column():
+    """Tick labels of at least 10 pt: a 9.5 in figure scaled into the site's ~690 px column
+    keeps them about 10 px tall (the browser test checks the shown sizes)."""
+    from matplotlib.font_manager import FontProperties
+
+    for key in ("xtick.labelsize", "ytick.labelsize"):
+        assert FontProperties(size=matplotlib.rcParams[key]).get_size_in_points() >= 10

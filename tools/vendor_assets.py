@@ -1,4 +1,4 @@
-"""Fetch the site's front-end files (MathJax, RequireJS, the widget manager) once.
+"""Fetch the site's front-end files (MathJax) once.
 
     python tools/vendor_assets.py
 
@@ -60,7 +60,9 @@ def unpack(tarball: Path, extract: dict[str, str], exclude: list[str]) -> int:
     count = 0
     with tarfile.open(tarball) as tar:
         for member in tar.getmembers():
-            if not member.isfile() or any(member.name.endswith(x) for x in exclude):
+            if not member.isfile() or any(
+                member.name.startswith(x) if x.endswith("/") else member.name.endswith(x) for x in exclude
+            ):
                 continue
             for source, target in extract.items():
                 if member.name == source or (source.endswith("/") and member.name.startswith(source)):

@@ -1,7 +1,16 @@
 """Interactive explorers (ipywidgets) used by the chapters.
 
-On Binder or a local Jupyter they respond to the sliders; on the static site
-they show the state saved when the notebook was executed.
+On Binder, in JupyterLite or a local Jupyter they respond to the sliders. On the
+static site a slider cannot run Python, so the site shows each explorer as the
+figure it drew when the notebook was executed, with links that open the chapter
+live (_ext/layout.py). For that, an explorer only has to
+
+* be an ipywidgets widget that the cell displays (its last expression);
+* draw into an ``ipywidgets.Output`` (``widgets.interactive_output`` or
+  ``with out:``), ending each figure with ``plt.show()``; and
+* draw once when it is built, so the saved state holds a figure.
+
+The notebook's widget state is saved when it is executed (``make execute``).
 """
 
 from __future__ import annotations

@@ -12,6 +12,9 @@ import warnings
 import matplotlib
 from matplotlib import font_manager
 
+#: Resolution of every figure (inline in a notebook and saved): sharp on high-density screens.
+FIGURE_DPI = 150
+
 #: CJK fonts in order of preference (family names as Matplotlib reports them).
 CJK_FONT_FAMILIES = (
     "Noto Sans CJK SC",
@@ -67,8 +70,13 @@ def configure_matplotlib() -> str | None:
     rc["font.family"] = ["DejaVu Sans"] + ([cjk] if cjk else [])
     rc["axes.unicode_minus"] = True
     rc["figure.figsize"] = (7.0, 4.0)
-    rc["figure.dpi"] = 100
-    rc["savefig.dpi"] = 100
+    # 150 dpi: sharp on high-density screens. Jupyter's inline figures use figure.dpi,
+    # saved files savefig.dpi. The site scales a figure to its column, and at these
+    # sizes tick labels stay at least 9 px tall on a 1280 px screen.
+    rc["figure.dpi"] = FIGURE_DPI
+    rc["savefig.dpi"] = FIGURE_DPI
+    rc["font.size"] = 10
+    rc["xtick.labelsize"] = rc["ytick.labelsize"] = 10
     rc["axes.grid"] = True
     rc["grid.alpha"] = 0.3
     rc["svg.hashsalt"] = "ce-backprop"  # deterministic SVG ids

@@ -1,0 +1,626 @@
+"""Page layout for the course book: what the bilingual extension does not cover.
+
+* **Equations numbered per chapter.** Sphinx numbers labelled display equations
+  across the whole book (1…47); this extension renumbers them (4.1, 4.2, …)
+  from the chapter number at the start of the page's title ("# 4 …"), so the
+  equation numbers, the ``{eq}`` references and the anchors agree. Pages
+  without a chapter number (preface, glossary, errata) keep no numbered
+  equations of their own.
+* **Source asides.** Consecutive notebook cells tagged ``source-aside`` become
+  one collapsed ``<details>`` whose summary is the aside's bold title line
+  (``**关于原文：… · About the source: …**``), with each half in its language.
+  The label above the title (``(aside-chN-topic)=``) stays the anchor.
+* **Explorers on the static site.** An ipywidgets explorer cannot run without a
+  kernel, so on the site it is shown as what it really is: the figure it drew
+  when the notebook was executed (taken from the saved widget state), with
+  links that open the chapter live in JupyterLite and on Binder. The widget
+  state is dropped from the page, so no page loads the widget manager.
+* **Typography.** Inline maths followed by Chinese punctuation (，。；：）、) is
+  kept on one line with it, so no line starts with punctuation.
+* **Page weight.** The theme's 1.5 MB Font Awesome script is replaced by the
+  few icons the pages use.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+from docutils import nodes
+from docutils.parsers.rst import Directive
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+STATIC = Path(__file__).with_name("static")
+ASIDE_TAG = "source-aside"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+#: Chinese punctuation that must not start a line.
+CJK_CLOSING = "，。；：）、！？」』"
+_CHAPTER_RE = re.compile(r"^\s*(\d+)(?:\s|$)")
+_TITLE_SEP = " · "
+
+
+def edition(config) -> str:
+    """The site's language edition: "zh", "en" or "both" (the default)."""
+    value = getattr(config, "course_edition", None) or "both"
+    return value if value in ("zh", "en", "both") else "both"
+
+
+def _bilingual_html(zh: str, en: str, ed: str, tag: str = "span") -> str:
+    """One phrase in both languages, or in the edition's one language."""
+    parts = []
+    if ed in ("zh", "both"):
+        parts.append(f'<{tag} class="lang-zh" lang="zh-Hans">{zh}</{tag}>')
+    if ed in ("en", "both"):
+        parts.append(f'<{tag} class="lang-en" lang="en">{en}</{tag}>')
+    return '<span class="lang-sep"> · </span>'.join(parts)
+
+
+# ---------------------------------------------------------------------------
+# Explorers: the saved figure and links to run it live
+# ---------------------------------------------------------------------------
+
+def _models(ref) -> list[str]:
+    """Model ids referenced by a widget state value ("IPY_MODEL_…", lists of them)."""
+    if isinstance(ref, str) and ref.startswith("IPY_MODEL_"):
+        return [ref[len("IPY_MODEL_"):]]
+    if isinstance(ref, list):
+        return [m for item in ref for m in _models(item)]
+    return []
+
+
+def widget_tree(state: dict, model_id: str) -> list[dict]:
+    """The models of a widget and all its descendants, in display order."""
+    found, seen, stack = [], set(), [model_id]
+    while stack:
+        mid = stack.pop(0)
+        if mid in seen or mid not in state:
+            continue
+        seen.add(mid)
+        model = state[mid]
+        found.append(model)
+        children = model.get("state", {}).get("children", [])
+        stack[0:0] = _models(children)
+    return found
+
+
+def _value_text(model: dict) -> str | None:
+    s = model.get("state", {})
+    name = model.get("model_name", "")
+    desc = str(s.get("description", "")).strip()
+    if not desc or "value" not in s and "index" not in s:
+        return None
+    if name == "DropdownModel":
+        labels = s.get("_options_labels") or []
+        index = s.get("index")
+        value = labels[index] if isinstance(index, int) and index < len(labels) else s.get("value")
+    elif name.endswith("ProgressModel"):
+        return None
+    else:
+        value = s.get("value")
+        if isinstance(value, float):
+            value = f"{value:.4g}"
+    return f"{desc} = {value}"
+
+
+def static_explorer(state: dict, model_id: str) -> tuple[list[dict], list[str]] | None:
+    """The outputs an explorer had drawn when saved, and its control settings.
+
+    The figures and text live in the explorer's Output widgets (``interactive_output``
+    or ``with out:``). Returns None when ``model_id`` is not in the saved state.
+    """
+    if model_id not in state:
+        return None
+    outputs, settings = [], []
+    for model in widget_tree(state, model_id):
+        if model.get("model_name") == "OutputModel":
+            outputs.extend(model.get("state", {}).get("outputs", []))
+        else:
+            text = _value_text(model)
+            if text:
+                settings.append(text)
+    return outputs, settings
+
+
+def live_links(app: Sphinx, docname: str) -> tuple[str, str | None]:
+    """(JupyterLite URL relative to the page, Binder URL or None) for a chapter notebook."""
+    depth = docname.count("/")
+    name = docname.rsplit("/", 1)[-1] + ".ipynb"
+    lite = "../" * depth + "lite/lab/index.html?path=" + quote(name)
+    options = app.config.html_theme_options or {}
+    repo = (options.get("repository_url") or "").rstrip("/")
+    hub = ((options.get("launch_buttons") or {}).get("binderhub_url") or "").rstrip("/")
+    match = re.match(r"https://github\.com/([^/]+)/([^/]+)$", repo)
+    binder = None
+    if hub and match:
+        branch = options.get("repository_branch") or "main"
+        path = "/".join(p for p in [(options.get("path_to_docs") or "").strip("/"), docname + ".ipynb"] if p)
+        binder = f"{hub}/v2/gh/{match[1]}/{match[2]}/{branch}?urlpath=" + quote(f"lab/tree/{path}", safe="/")
+    return lite, binder
+
+
+def explorer_note_html(lite: str, binder: str | None, settings: list[str], ed: str) -> str:
+    """The banner above a saved explorer figure: what it is, and where it runs live."""
+    say = _bilingual_html(
+        "下图是探索器在下列设置下画出的图。滑块要有Python在运行才能拖动：请打开本章的可运行版本，亲手试一试。",
+        "Below is the explorer's figure for the settings listed here. Its sliders need Python "
+        "running: open this chapter live to move them yourself.",
+        ed,
+    )
+    links = [
+        f'<a class="explorer-lite" href="{html.escape(lite)}" target="_blank" rel="noopener">▶ '
+        + _bilingual_html("在浏览器中运行（JupyterLite）", "Run in the browser (JupyterLite)", ed)
+        + "</a>"
+    ]
+    if binder:
+        links.append(
+            f'<a class="explorer-binder" href="{html.escape(binder)}" target="_blank" rel="noopener">'
+            + _bilingual_html("在Binder上运行", "Run on Binder", ed)
+            + "</a>"
+        )
+    text = [f'<p class="explorer-say">{say}</p>', f'<p class="explorer-links">{" ".join(links)}</p>']
+    if settings:
+        label = _bilingual_html("图中的设置", "Settings shown", ed)
+        text.append(
+            f'<p class="explorer-settings">{label}: '
+            + " · ".join(html.escape(s) for s in settings) + "</p>"
+        )
+    return '<div class="explorer-live" role="note">' + "".join(text) + "</div>"
+
+
+def make_explorers_static(app: Sphinx, docname: str, nb: dict) -> int:
+    """Replace each widget output by its saved figure and live links; drop the widget state.
+
+    Returns the number of explorers replaced.
+    """
+    meta = nb.get("metadata", {})
+    state = (meta.get("widgets") or {}).get(WIDGET_STATE, {}).get("state", {})
+    meta.pop("widgets", None)
+    ed = edition(app.config)
+    count, alt = 0, None
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        outputs, changed = [], False
+        for out in cell.get("outputs", []):
+            view = out.get("data", {}).get(WIDGET_VIEW)
+            if not view:
+                outputs.append(out)
+                continue
+            changed = True
+            saved = static_explorer(state, view.get("model_id", ""))
+            if saved is None:
+                continue  # a widget with no saved state shows nothing rather than a dead control
+            drawn, settings = saved
+            shown = "; ".join(settings)
+            alt = (f"交互式探索器的图（{shown}）/ The interactive explorer's figure ({shown})" if shown
+                   else "交互式探索器的图 / The interactive explorer's figure")
+            lite, binder = live_links(app, docname)
+            outputs.append({
+                "output_type": "display_data", "metadata": {},
+                "data": {"text/html": explorer_note_html(lite, binder, settings, ed)},
+            })
+            for item in drawn:
+                if item.get("output_type") in ("display_data", "execute_result"):
+                    data = {k: v for k, v in item.get("data", {}).items() if k != WIDGET_VIEW}
+                    if "image/png" in data:
+                        data = {"image/png": data["image/png"]}
+                    elif "text/plain" in data:
+                        data = {"text/plain": data["text/plain"]}
+                    else:
+                        continue
+                    outputs.append({"output_type": "display_data", "metadata": {}, "data": data})
+                elif item.get("output_type") == "stream":
+                    outputs.append(item)
+            count += 1
+        if changed:
+            cell["outputs"] = outputs
+            tags = cell.setdefault("metadata", {}).setdefault("tags", [])
+            if "explorer-static" not in tags:
+                tags.append("explorer-static")
+            if alt:
+                cell["metadata"].setdefault("mystnb", {}).setdefault("image", {}).setdefault("alt", alt)
+    return count
+
+
+# ---------------------------------------------------------------------------
+# Source asides
+# ---------------------------------------------------------------------------
+
+class aside_marker(nodes.Element):
+    """Where an aside starts or ends (replaced by the aside on doctree-read)."""
+
+
+class source_aside(nodes.Element):
+    """A folded aside: <details class="source-aside">."""
+
+
+class aside_summary(nodes.TextElement):
+    """The aside's title: <summary>."""
+
+
+class lang_span(nodes.TextElement):
+    """One language's half of a title."""
+
+
+class AsideMarkerDirective(Directive):
+    has_content = False
+    required_arguments = 1
+
+    def run(self):
+        return [aside_marker(kind=self.arguments[0])]
+
+
+def _cell_source(cell: dict) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def mark_asides(nb: dict) -> int:
+    """Put a start and an end marker cell around each run of ``source-aside`` cells."""
+    cells, result, runs, in_run = nb.get("cells", []), [], 0, False
+    for cell in cells:
+        is_aside = ASIDE_TAG in cell.get("metadata", {}).get("tags", [])
+        if is_aside and not in_run:
+            runs += 1
+            result.append(_marker_cell("start", runs))
+        elif not is_aside and in_run:
+            result.append(_marker_cell("end", runs))
+        in_run = is_aside
+        result.append(cell)
+    if in_run:
+        result.append(_marker_cell("end", runs))
+    nb["cells"] = result
+    return runs
+
+
+def _marker_cell(kind: str, n: int) -> dict:
+    return {
+        "cell_type": "markdown", "id": f"aside-{kind}-{n}", "metadata": {},
+        "source": f"```{{source-aside-marker}} {kind}\n```\n",
+    }
+
+
+def _split_title(strong: nodes.Element) -> tuple[list[nodes.Node], list[nodes.Node]]:
+    """The children of the bold title, split at " · " into the Chinese and English halves."""
+    zh, en, target = [], [], None
+    for child in strong.children:
+        if target is None and isinstance(child, nodes.Text) and _TITLE_SEP.strip() in child.astext():
+            text = child.astext()
+            at = text.index(_TITLE_SEP.strip())
+            before, after = text[:at].rstrip(), text[at + 1:].lstrip()
+            if before:
+                zh.append(nodes.Text(before))
+            target = en
+            if after:
+                en.append(nodes.Text(after))
+            continue
+        (target if target is not None else zh).append(child.deepcopy())
+    return zh, en
+
+
+def build_asides(app: Sphinx, doctree: nodes.document) -> None:
+    ed = edition(app.config)
+    for start in list(doctree.findall(aside_marker)):
+        if start.get("kind") != "start" or start.parent is None:
+            continue
+        parent = start.parent
+        index = parent.index(start)
+        end_index = next(
+            (i for i in range(index + 1, len(parent.children))
+             if isinstance(parent[i], aside_marker) and parent[i].get("kind") == "end"),
+            None,
+        )
+        if end_index is None:
+            logger.warning(
+                "a source aside runs past its section (a heading inside the aside?); "
+                "an aside is a run of cells within one section", location=start, type="layout",
+            )
+            parent.remove(start)
+            continue
+        end = parent[end_index]
+        body = parent.children[index + 1:end_index]
+        details = source_aside(classes=["source-aside"])
+        details.source, details.line = start.source, start.line
+        summary = None
+        for node in body:  # ids of the leading label, and the title paragraph
+            if isinstance(node, nodes.target) and not node.children:
+                details["ids"].extend(node.get("ids", []))
+                if node.get("refid"):
+                    details["ids"].append(node["refid"])
+                continue
+            # the title paragraph: one bold run (blank text around it aside)
+            inner = [c for c in node.children if not (isinstance(c, nodes.Text) and not c.strip())]
+            strong = inner[0] if isinstance(node, nodes.paragraph) and len(inner) == 1 else None
+            if isinstance(strong, nodes.strong):
+                details["ids"].extend(node["ids"])
+                zh, en = _split_title(strong)
+                summary = aside_summary()
+                halves = []
+                if ed in ("zh", "both") or not en:
+                    halves.append(lang_span("", "", *zh, lang="zh"))
+                if ed in ("en", "both") and en:
+                    halves.append(lang_span("", "", *en, lang="en"))
+                for i, half in enumerate(halves):
+                    if i:
+                        summary += nodes.inline("", _TITLE_SEP, classes=["lang-sep"])
+                    summary += half
+                body = [n for n in body if n is not node]
+            break
+        if summary is None:
+            logger.warning(
+                "a source aside has no title: its first cell should be the label line "
+                "and then **关于原文：… · About the source: …**", location=start, type="layout",
+            )
+            summary = aside_summary("", "关于原文 · About the source")
+        details["ids"] = list(dict.fromkeys(i for i in details["ids"] if i))
+        details += summary
+        for node in parent.children[index + 1:end_index]:
+            parent.remove(node)
+            if node in body and not (isinstance(node, nodes.target) and not node.children):
+                details += node  # (an empty label target's id now sits on the <details>)
+        parent.remove(end)
+        parent.replace(start, details)
+    for marker in list(doctree.findall(aside_marker)):
+        marker.parent.remove(marker)
+
+
+def visit_aside_html(self, node):
+    self.body.append(self.starttag(node, "details"))
+
+
+def depart_aside_html(self, node):
+    self.body.append("</details>\n")
+
+
+def visit_summary_html(self, node):
+    self.body.append(self.starttag(node, "summary", "", CLASS="source-aside-title"))
+
+
+def depart_summary_html(self, node):
+    self.body.append("</summary>\n")
+
+
+def visit_lang_span_html(self, node):
+    lang = node["lang"]
+    self.body.append(f'<span class="lang-{lang}" lang="{"zh-Hans" if lang == "zh" else "en"}">')
+
+
+def depart_lang_span_html(self, node):
+    self.body.append("</span>")
+
+
+# ---------------------------------------------------------------------------
+# Typography: inline maths and the Chinese punctuation after it stay together
+# ---------------------------------------------------------------------------
+
+def keep_punctuation_with_math(app: Sphinx, doctree: nodes.document) -> None:
+    for math in list(doctree.findall(nodes.math)):
+        parent = math.parent
+        if parent is None:
+            continue
+        index = parent.index(math)
+        following = parent[index + 1] if index + 1 < len(parent.children) else None
+        if not isinstance(following, nodes.Text):
+            continue
+        text = str(following)
+        run = len(text) - len(text.lstrip(CJK_CLOSING))
+        if not run:
+            continue
+        group = nodes.inline("", "", classes=["nobr"])
+        parent.replace(math, group)
+        group += math
+        group += nodes.Text(text[:run])
+        if text[run:]:
+            parent.replace(following, nodes.Text(text[run:]))
+        else:
+            parent.remove(following)
+
+
+# ---------------------------------------------------------------------------
+# Equations numbered per chapter
+# ---------------------------------------------------------------------------
+
+def chapter_number(env, docname: str) -> int | None:
+    """The chapter number at the start of a page's title ("4 三层网络…"), else its place
+    among the chapters in the table of contents; None for pages that are not chapters."""
+    title = env.titles.get(docname)
+    match = _CHAPTER_RE.match(title.astext()) if title is not None else None
+    if match:
+        return int(match[1])
+    if docname.startswith("chapters/"):
+        chapters = [d for d in _toc_order(env) if d.startswith("chapters/")]
+        if docname in chapters:
+            return chapters.index(docname) + 1
+    return None
+
+
+def _toc_order(env) -> list[str]:
+    order, stack, seen = [], [env.config.root_doc], set()
+    while stack:
+        doc = stack.pop(0)
+        if doc in seen:
+            continue
+        seen.add(doc)
+        order.append(doc)
+        stack[0:0] = [d for d in env.toctree_includes.get(doc, []) if d not in seen]
+    return order
+
+
+def number_equations_per_chapter(app: Sphinx, env) -> list[str]:
+    """Renumber each chapter's display equations N.1, N.2, … (after Sphinx numbered them
+    book-wide); the HTML writer and {eq} references both read these numbers."""
+    changed = []
+    for docname, numbers in env.toc_fignumbers.items():
+        equations = numbers.get("displaymath")
+        if not equations:
+            continue
+        chapter = chapter_number(env, docname)
+        ordered = sorted(equations, key=lambda key: equations[key])
+        if chapter is None:
+            renumbered = {key: (i,) for i, key in enumerate(ordered, start=1)}
+        else:
+            renumbered = {key: (chapter, i) for i, key in enumerate(ordered, start=1)}
+        if renumbered != equations:
+            numbers["displaymath"] = renumbered
+            changed.append(docname)
+    return changed
+
+
+# ---------------------------------------------------------------------------
+# Notebook source, config, assets
+# ---------------------------------------------------------------------------
+
+def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
+    """After the bilingual extension: explorers become static, asides get their markers."""
+    if not str(app.env.doc2path(docname)).endswith(".ipynb"):
+        return
+    try:
+        nb = json.loads(source[0])
+    except ValueError:
+        return
+    if not isinstance(nb, dict) or "cells" not in nb:
+        return
+    make_explorers_static(app, docname, nb)
+    mark_asides(nb)
+    source[0] = json.dumps(nb, ensure_ascii=False)
+
+
+#: The toggle of a folded cell (hide-cell, hide-input), in the edition's languages.
+CODE_PROMPTS = {
+    "zh": ("显示代码和结果", "隐藏代码和结果"),
+    "en": ("Show code cell {type}", "Hide code cell {type}"),
+    "both": ("显示 · Show code cell {type}", "隐藏 · Hide code cell {type}"),
+}
+
+
+def configure(app: Sphinx, config) -> None:
+    config.html_static_path = [*config.html_static_path, str(STATIC)]
+    show, hide = CODE_PROMPTS[edition(config)]
+    config.nb_code_prompt_show, config.nb_code_prompt_hide = show, hide
+    # One search box per page: the header's. The sidebar's copy is left out.
+    sidebars = dict(config.html_sidebars or {})
+    sidebars.setdefault("**", ["navbar-logo.html", "sbt-sidebar-nav.html"])
+    config.html_sidebars = sidebars
+
+
+#: Font Awesome icons by class prefix; the theme's script holds every icon (1.5 MB).
+_FA_PACKS = {"fab": ("fa-brands", "fab"), "far": ("fa-regular", "far"), "fas": ("fa-solid", "fas")}
+_FA_ICON_RE = re.compile(r'(?:"([a-z0-9-]+)"|([a-z0-9]+)):\[(\d+),(\d+),\[[^\]]*\],"[^"]*","([^"]+)"\]')
+_FA_PACK_RE = re.compile(r'var p=\{(.*?)\};.{0,400}?\(function\(\)\{d\("(fa[bsr])",p\)', re.S)
+
+FA_RUNTIME = """/* The Font Awesome icons this site uses, drawn as inline SVG (the theme's
+   full script holds every icon; this subset is generated by _ext/layout.py). */
+(function () {
+  "use strict";
+  var ICONS = %s;
+  var PACKS = {"fa-solid": "fas", "fas": "fas", "fa-regular": "far", "far": "far", "fa-brands": "fab", "fab": "fab"};
+  var NS = "http://www.w3.org/2000/svg";
+  var SELECTOR = "i[class*='fa-'], span.fa-solid, span.fa-regular, span.fa-brands, span.fas, span.far, span.fab";
+  function draw(el) {
+    var pack = "fas", name = null, keep = [];
+    el.classList.forEach(function (c) {
+      if (PACKS[c]) { pack = PACKS[c]; return; }
+      keep.push(c);
+      var n = c.indexOf("fa-") === 0 ? c.slice(3) : null;
+      if (n && !name && (ICONS.fas[n] || ICONS.fab[n] || ICONS.far[n])) name = n;
+    });
+    var icon = name && (ICONS[pack][name] || ICONS.fas[name] || ICONS.fab[name] || ICONS.far[name]);
+    if (!icon) return;
+    var svg = document.createElementNS(NS, "svg");
+    svg.setAttribute("class", ["svg-inline--fa"].concat(keep).join(" "));
+    svg.setAttribute("viewBox", "0 0 " + icon[0] + " " + icon[1]);
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    for (var i = 0; i < el.attributes.length; i++) {
+      var a = el.attributes[i];
+      if (a.name !== "class") svg.setAttribute(a.name, a.value);
+    }
+    var path = document.createElementNS(NS, "path");
+    path.setAttribute("fill", "currentColor");
+    path.setAttribute("d", icon[2]);
+    svg.appendChild(path);
+    el.parentNode.replaceChild(svg, el);
+  }
+  function drawAll(root) {
+    var found = (root || document).querySelectorAll(SELECTOR);
+    for (var i = 0; i < found.length; i++) draw(found[i]);
+  }
+  var style = document.createElement("style");
+  style.textContent = ".svg-inline--fa{display:inline-block;height:1em;overflow:visible;vertical-align:-.125em;box-sizing:content-box}" +
+    ".svg-inline--fa.fa-lg{height:1.25em;vertical-align:-.2em}.svg-inline--fa.fa-fw{width:1.25em}";
+  document.head.appendChild(style);
+  function start() {
+    drawAll();
+    new MutationObserver(function (changes) {
+      changes.forEach(function (c) {
+        c.addedNodes.forEach(function (n) { if (n.nodeType === 1) { if (n.matches(SELECTOR)) draw(n); else drawAll(n); } });
+      });
+    }).observe(document.body, {childList: true, subtree: true});
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
+})();
+"""
+
+
+def font_awesome_subset(script: str, names: set[str]) -> dict[str, dict[str, list]]:
+    """The icons named in ``names`` from each pack of the theme's Font Awesome script."""
+    icons: dict[str, dict[str, list]] = {"fas": {}, "far": {}, "fab": {}}
+    for body, pack in _FA_PACK_RE.findall(script):
+        for quoted, bare, width, height, path in _FA_ICON_RE.findall(body):
+            name = quoted or bare
+            if name in names:
+                icons[pack][name] = [int(width), int(height), path]
+    return icons
+
+
+def trim_font_awesome(app: Sphinx, exception) -> None:
+    """Replace the theme's Font Awesome script by the icons the built pages name."""
+    if exception is not None or app.builder.format != "html":
+        return
+    out = Path(app.outdir)
+    script_path = out / "_static" / "scripts" / "fontawesome.js"
+    if not script_path.exists():
+        return
+    script = script_path.read_text(encoding="utf-8")
+    if "var p={" not in script:
+        return  # already trimmed (an incremental build)
+    names: set[str] = set()
+    for page in out.rglob("*.html"):
+        if "lite" in page.relative_to(out).parts[:1]:
+            continue
+        names.update(re.findall(r"\bfa-([a-z0-9-]+)", page.read_text(encoding="utf-8", errors="ignore")))
+    # Icons the theme's scripts insert after load (the theme switch, the sidebar toggles).
+    for js in (out / "_static" / "scripts").glob("*.js"):
+        if js.name != "fontawesome.js":
+            names.update(re.findall(r"\bfa-([a-z0-9-]+)", js.read_text(encoding="utf-8", errors="ignore")))
+    icons = font_awesome_subset(script, names)
+    if not any(icons.values()):
+        logger.warning("could not read the icons from the theme's Font Awesome script; left it whole", type="layout")
+        return
+    script_path.write_text(FA_RUNTIME % json.dumps(icons, separators=(",", ":")), encoding="utf-8")
+
+
+def setup(app: Sphinx):
+    app.connect("config-inited", configure)
+    app.connect("source-read", on_source_read, priority=600)  # after bilingual.py wraps the prose
+    app.add_node(aside_marker, html=(lambda self, node: None, lambda self, node: None))
+    app.add_node(source_aside, html=(visit_aside_html, depart_aside_html))
+    app.add_node(aside_summary, html=(visit_summary_html, depart_summary_html))
+    app.add_node(lang_span, html=(visit_lang_span_html, depart_lang_span_html))
+    app.add_directive("source-aside-marker", AsideMarkerDirective)
+    app.connect("doctree-read", build_asides, priority=600)  # after bilingual.py pairs the blocks
+    app.connect("doctree-read", keep_punctuation_with_math, priority=600)
+    app.connect("env-get-updated", number_equations_per_chapter, priority=900)  # after Sphinx numbers them
+    app.connect("build-finished", trim_font_awesome)
+    app.add_css_file("layout.css")
+    app.add_js_file("layout.js", defer="defer")
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

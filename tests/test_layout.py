@@ -1,0 +1,489 @@
+"""Every chapter page fits a phone (390 px) and a desktop (1280 px), and nothing on it pretends.
+
+Headless Chromium (Debian's), driven by Playwright, offline, like test_browser.py.
+For every chapter page of every edition that was built (``_build/html/{zh,en,both}/``,
+or the single site in ``_build/html``), one fresh browser context per page:
+
+* at 1280 px: no sideways scrolling of the page; no clipped display equation,
+  table or code output; exercise solutions hide their output until opened; no
+  enabled widget control (an explorer is its saved figure plus links to run it
+  live); no line starts with Chinese closing punctuation; inline maths at the
+  text's size; no literal ``**``; one search box; and everything the page loads
+  weighs at most 2.5 MB;
+* at 390 px: no sideways scrolling of the page, and no line starting with
+  Chinese closing punctuation.
+
+Screenshots at both widths go to _build/screenshots/ for a person to look at.
+The tests wait for conditions (the page loaded, maths typeset, the network
+idle), never for a fixed time.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import CHAPTERS, ROOT
+
+HTML = ROOT / "_build" / "html"
+SHOTS = ROOT / "_build" / "screenshots"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+#: Decoded bytes of a chapter page and everything it loads, in a fresh context.
+PAGE_BUDGET = 2_500_000
+DESKTOP, PHONE = 1280, 390
+#: Tick labels at least 9 px on a desktop: a figure is shown at no less than
+#: 9 px / (10 pt at FIGURE_DPI) of its natural size.
+MIN_TICK_PX, TICK_PT = 9, 10
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+if CHROMIUM is None:
+    pytest.skip("Chromium is not installed (make test installs Debian's chromium package)",
+                allow_module_level=True)
+
+
+def editions() -> list[str]:
+    """The language editions that were built ("zh", "en", "both"), or [""] for one site."""
+    built = [e for e in ("zh", "en", "both") if (HTML / e / "index.html").exists()]
+    return built or [""]
+
+
+CASES = [(edition, f"chapters/{p.stem}.html") for edition in editions() for p in CHAPTERS]
+#: The pages with the widest tables, in one edition (their layout is the same in each).
+CASES += [(editions()[0], page) for page in ("glossary.html", "errata.html")]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url():
+    if not (HTML / "index.html").exists():
+        pytest.fail("the site is not built: run `make build` (make test does it first)")
+    handler = functools.partial(_QuietHandler, directory=str(HTML))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh context (empty cache and storage) that stays offline."""
+    context = browser.new_context(viewport={"width": DESKTOP, "height": 900})
+
+    def offline(route):
+        host = urlparse(route.request.url).hostname
+        if host in ("127.0.0.1", "localhost") or route.request.url.startswith("data:"):
+            route.continue_()
+        else:
+            route.abort()
+
+    context.route("**/*", offline)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.errors = errors
+    yield page
+    context.close()
+
+
+def _open(page, url: str) -> None:
+    """Load a page and wait until its maths is typeset, its fonts are in and the network is idle."""
+    page.goto(url, wait_until="load")
+    page.wait_for_function("() => !window.MathJax || (window.MathJax.startup && window.MathJax.startup.promise)")
+    page.evaluate("() => window.MathJax && window.MathJax.startup ? window.MathJax.startup.promise : null")
+    page.evaluate("() => document.fonts.ready.then(() => true)")
+    page.wait_for_load_state("networkidle")
+
+
+def _shot(page, edition: str, path: str, width: int) -> None:
+    """The top of the page, and the first explorer and the first long equation where there are."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    name = "-".join(p for p in ("layout", edition, Path(path).stem, str(width)) if p)
+    page.evaluate("() => window.scrollTo(0, 0)")
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+    for part, selector in (("explorer", ".tag_explorer-static"), ("aside", "details.source-aside")):
+        found = page.locator(selector)
+        if found.count():
+            found.first.screenshot(path=str(SHOTS / f"{name}-{part}.png"))
+
+
+PAGE_SCROLL = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+CLIPPED = """() => {
+  const shown = e => e.offsetParent !== null && e.getClientRects().length > 0;
+  const clipped = sel => [...document.querySelectorAll(sel)]
+    .filter(e => shown(e) && e.scrollWidth > e.clientWidth + 1)
+    .map(e => `${(e.innerText || e.textContent).trim().slice(0, 50)}… (${e.scrollWidth} px in ${e.clientWidth} px)`);
+  // A box wider than the article column is clipped by it even if it does not scroll itself.
+  const column = document.querySelector(".bd-article").getBoundingClientRect();
+  const sticking = sel => [...document.querySelectorAll(sel)]
+    .filter(e => shown(e) && e.getBoundingClientRect().right > column.right + 1)
+    .map(e => `${(e.innerText || e.textContent).trim().slice(0, 50)}… (right edge ${Math.round(e.getBoundingClientRect().right)} px > ${Math.round(column.right)} px)`);
+  return {
+    equations: clipped('.bd-article mjx-container[display="true"]').concat(sticking('.bd-article mjx-container[display="true"]')),
+    tables: clipped(".bd-article table, .bd-article .table-wrapper").concat(sticking(".bd-article table")),
+    outputs: clipped(".bd-article .cell_output pre, .bd-article .cell_output .output").concat(sticking(".bd-article .cell_output pre")),
+  };
+}"""
+
+EXERCISE_OUTPUTS_SHOWN = """() => {
+  // Hidden: folded in a closed <details> (outside its summary), or not rendered at all.
+  const folded = e => { for (let d = e.closest("details:not([open])"); d; d = d.parentElement && d.parentElement.closest("details:not([open])")) { if (!d.querySelector(":scope > summary") || !d.querySelector(":scope > summary").contains(e)) return true; } return false; };
+  const shown = e => e && !folded(e) && e.offsetParent !== null && e.getBoundingClientRect().height > 0;
+  const headings = [...document.querySelectorAll(".bd-article section > h2")].filter(h => /Exercises/.test(h.textContent));
+  const found = [];
+  for (const h of headings) {
+    for (const cell of h.parentElement.querySelectorAll(".cell")) {
+      const input = cell.querySelector(".cell_input"), output = cell.querySelector(".cell_output");
+      if (output && !shown(input) && shown(output)) found.push((output.innerText || "").trim().slice(0, 60));
+    }
+  }
+  return {headings: headings.length, shown: found};
+}"""
+
+LIVE_CONTROLS = """() => [...document.querySelectorAll(
+    ".jupyter-widgets input, .jupyter-widgets select, .jupyter-widgets button, .widget-slider, .widget-hslider, .cell_output input, .cell_output select, .cell_output button")]
+  .filter(e => e.offsetParent !== null && !e.disabled && !e.classList.contains("copybtn")).map(e => e.className || e.tagName)"""
+
+#: Chinese closing punctuation that starts a line: its box is below the text just before it.
+PUNCTUATION_AT_LINE_START = r"""() => {
+  const marks = "，。；：）、";
+  const article = document.querySelector(".bd-article");
+  const skip = n => n.parentElement.closest("pre, code, mjx-container, script, style, .headerlink");
+  const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+  const found = [];
+  const rectOf = (node, start, end) => { const r = document.createRange(); r.setStart(node, start); r.setEnd(node, end); const rs = r.getClientRects(); return rs.length ? rs[rs.length - 1] : null; };
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.data;
+    if (skip(node) || !/[，。；：）、]/.test(text)) continue;
+    if (node.parentElement.offsetParent === null) continue;
+    for (let i = 0; i < text.length; i++) {
+      if (!marks.includes(text[i])) continue;
+      const here = rectOf(node, i, i + 1);
+      let before = null;
+      if (i > 0) before = rectOf(node, i - 1, i);
+      else {
+        let prev = node.previousSibling;
+        while (prev && prev.nodeType === 3 && !prev.data.trim()) prev = prev.previousSibling;
+        if (prev && prev.nodeType === 1) { const rs = prev.getClientRects(); before = rs.length ? rs[rs.length - 1] : null; }
+      }
+      if (here && before && here.width > 0 && here.top >= before.bottom - 2) {
+        found.push(text.slice(Math.max(0, i - 12), i + 6).replace(/\s+/g, " "));
+      }
+    }
+  }
+  return found;
+}"""
+
+INLINE_MATH_SCALE = """() => [...document.querySelectorAll('.bd-article mjx-container:not([display="true"])')]
+  .filter(e => e.offsetParent !== null)
+  .map(e => parseFloat(getComputedStyle(e).fontSize) / parseFloat(getComputedStyle(e.parentElement).fontSize))"""
+
+LITERAL_STARS = """() => {
+  const article = document.querySelector(".bd-article").cloneNode(true);
+  article.querySelectorAll("pre, code, script, .highlight, mjx-container").forEach(e => e.remove());
+  return (article.textContent.match(/.{0,30}\\*\\*.{0,30}/g) || []);
+}"""
+
+SEARCH_BOXES = """() => [...document.querySelectorAll('input[type="search"], .search-button-field, form.bd-search')]
+  .filter(e => e.offsetParent !== null && e.getBoundingClientRect().width > 0).length"""
+
+FIGURES = """() => [...document.querySelectorAll(".bd-article .cell_output img")]
+  .filter(e => e.offsetParent !== null && e.naturalWidth > 0)
+  .map(e => ({src: e.getAttribute("src").slice(-20), natural: e.naturalWidth, shown: e.getBoundingClientRect().width}))"""
+
+PAGE_BYTES = """() => performance.getEntries()
+  .filter(e => "decodedBodySize" in e)
+  .map(e => [e.name, e.decodedBodySize])"""
+
+
+# --- The extension's parts, without a build --------------------------------------
+
+import sys as _sys  # noqa: E402
+from types import SimpleNamespace  # noqa: E402
+
+_sys.path.insert(0, str(ROOT / "_ext"))
+import layout  # noqa: E402
+from docutils import nodes  # noqa: E402
+
+
+def _app(edition=None):
+    config = SimpleNamespace(html_theme_options={
+        "repository_url": "https://github.com/owner/repo", "repository_branch": "main", "path_to_docs": "",
+        "launch_buttons": {"binderhub_url": "https://mybinder.org"},
+    })
+    if edition:
+        config.course_edition = edition
+    return SimpleNamespace(config=config)
+
+
+def _explorer_notebook():
+    png = "iVBORw0KGgo="
+    state = {
+        "box": {"model_name": "VBoxModel", "state": {"children": ["IPY_MODEL_controls", "IPY_MODEL_out"]}},
+        "controls": {"model_name": "VBoxModel", "state": {"children": ["IPY_MODEL_eta"]}},
+        "eta": {"model_name": "FloatLogSliderModel", "state": {"description": "η 学习率", "value": 0.15}},
+        "out": {"model_name": "OutputModel", "state": {"outputs": [
+            {"output_type": "display_data", "data": {"image/png": png, "text/plain": "<Figure>"}, "metadata": {}}]}},
+    }
+    view = {"application/vnd.jupyter.widget-view+json": {"model_id": "box", "version_major": 2, "version_minor": 0},
+            "text/plain": "VBox(...)"}
+    return {
+        "metadata": {"widgets": {"application/vnd.jupyter.widget-state+json": {"state": state}}},
+        "cells": [{"cell_type": "code", "metadata": {}, "source": "cb.x_explorer()",
+                   "outputs": [{"output_type": "display_data", "data": view, "metadata": {}}]}],
+    }, png
+
+
+@pytest.mark.parametrize("edition", [None, "zh", "en"])
+def test_an_explorer_becomes_its_saved_figure_with_live_links(edition):
+    nb, png = _explorer_notebook()
+    assert layout.make_explorers_static(_app(edition), "chapters/05_deep", nb) == 1
+    assert "widgets" not in nb["metadata"]  # no widget state: no widget manager on the page
+    cell = nb["cells"][0]
+    assert "explorer-static" in cell["metadata"]["tags"]
+    note, figure = cell["outputs"]
+    assert figure["data"] == {"image/png": png}
+    html = note["data"]["text/html"]
+    assert 'href="../lite/lab/index.html?path=05_deep.ipynb" target="_blank"' in html
+    assert "https://mybinder.org/v2/gh/owner/repo/main?urlpath=lab/tree/chapters/05_deep.ipynb" in html
+    assert "η 学习率 = 0.15" in html
+    assert ('lang="zh-Hans"' in html) == (edition != "en")
+    assert ('lang="en"' in html) == (edition != "zh")
+
+
+def test_aside_cells_get_markers_around_each_run():
+    tagged = {"cell_type": "markdown", "metadata": {"tags": ["source-aside"]}, "source": "x"}
+    plain = {"cell_type": "markdown", "metadata": {}, "source": "y"}
+    nb = {"cells": [plain, tagged, dict(tagged), plain, tagged]}
+    assert layout.mark_asides(nb) == 2
+    kinds = [c["source"].split()[1] if "source-aside-marker" in c["source"] else c["source"] for c in nb["cells"]]
+    assert kinds == ["y", "start", "x", "x", "end", "y", "start", "x", "end"]
+
+
+def _aside_doctree():
+    from docutils.frontend import get_default_settings
+    from docutils.utils import new_document
+    from myst_parser.parsers.docutils_ import Parser
+
+    doc = new_document("page", get_default_settings(Parser))
+    Parser().parse("(aside-ch5-test)=\n**关于原文：符号 · About the source: a sign**\n\nBody text.\n", doc)
+    doc.insert(0, layout.aside_marker(kind="start"))
+    doc.append(layout.aside_marker(kind="end"))
+    return doc
+
+
+@pytest.mark.parametrize("edition, halves", [(None, ["zh", "en"]), ("both", ["zh", "en"]), ("zh", ["zh"]), ("en", ["en"])])
+def test_an_aside_folds_under_its_title_in_the_edition_s_languages(edition, halves):
+    doc = _aside_doctree()
+    layout.build_asides(_app(edition), doc)
+    (aside,) = doc.findall(layout.source_aside)
+    assert "aside-ch5-test" in aside["ids"]  # the label still leads here
+    summary = aside[0]
+    assert isinstance(summary, layout.aside_summary)
+    spans = list(summary.findall(layout.lang_span))
+    assert [s["lang"] for s in spans] == halves
+    text = {s["lang"]: s.astext() for s in spans}
+    assert text.get("zh", "关于原文：符号") == "关于原文：符号" and text.get("en", "About the source: a sign") == "About the source: a sign"
+    assert aside.astext().endswith("Body text.")
+    assert not list(doc.findall(layout.aside_marker))
+
+
+def test_chinese_punctuation_stays_with_the_maths_before_it():
+    para = nodes.paragraph("", "", nodes.Text("设"), nodes.math("", "x"), nodes.Text("，则 "), nodes.math("", "y"), nodes.Text(" ok"))
+    doc = nodes.document(None, None)
+    doc += para
+    layout.keep_punctuation_with_math(None, doc)
+    groups = list(doc.findall(lambda n: isinstance(n, nodes.inline) and "nobr" in n["classes"]))
+    assert len(groups) == 1 and groups[0].astext() == "x，"
+    assert para.astext() == "设x，则 y ok"
+
+
+def test_equations_are_renumbered_per_chapter():
+    title = lambda text: nodes.title("", text)  # noqa: E731
+    env = SimpleNamespace(
+        titles={"chapters/04_net": title("4 三层网络 · A network"), "glossary": title("术语表 · Glossary"),
+                "chapters/x": title("Untitled")},
+        toctree_includes={"intro": ["chapters/01", "chapters/x"]},
+        config=SimpleNamespace(root_doc="intro"),
+        toc_fignumbers={
+            "chapters/04_net": {"displaymath": {"equation-b": (41,), "equation-a": (40,)}},
+            "glossary": {"displaymath": {"equation-g": (48,)}},
+            "chapters/x": {"displaymath": {"equation-x": (49,)}},
+        },
+    )
+    changed = layout.number_equations_per_chapter(None, env)
+    assert env.toc_fignumbers["chapters/04_net"]["displaymath"] == {"equation-a": (4, 1), "equation-b": (4, 2)}
+    assert env.toc_fignumbers["glossary"]["displaymath"] == {"equation-g": (1,)}
+    assert env.toc_fignumbers["chapters/x"]["displaymath"] == {"equation-x": (2, 1)}  # second chapter in the TOC
+    assert set(changed) == {"chapters/04_net", "glossary", "chapters/x"}
+
+
+# --- The built site in a browser ---------------------------------------------------
+
+
+def _explorer_problems(page, path: str) -> list[str]:
+    """An explorer is its saved figure plus links that open the chapter live."""
+    stem = Path(path).stem
+    notebook = ROOT / "chapters" / f"{stem}.ipynb"
+    if not notebook.exists():
+        return []
+    source = notebook.read_text(encoding="utf-8")
+    expected = source.count('"application/vnd.jupyter.widget-view+json"')
+    explorers = page.locator(".tag_explorer-static")
+    found = []
+    if explorers.count() < expected:
+        found.append(f"{expected} widget outputs but {explorers.count()} explorers shown as saved figures")
+    for i in range(explorers.count()):
+        cell = explorers.nth(i)
+        if cell.locator(".cell_output img").count() < 1:
+            found.append(f"explorer {i + 1} shows no saved figure")
+        lite = cell.locator("a.explorer-lite")
+        if lite.count() != 1 or lite.get_attribute("target") != "_blank" or not (
+            lite.get_attribute("href") or "").endswith(f"lite/lab/index.html?path={stem}.ipynb"):
+            found.append(f"explorer {i + 1} has no JupyterLite link opening {stem}.ipynb in a new tab")
+        binder = cell.locator("a.explorer-binder")
+        if binder.count() != 1 or not (binder.get_attribute("href") or "").endswith(f"chapters/{stem}.ipynb"):
+            found.append(f"explorer {i + 1} has no Binder link")
+    if page.locator("script[type='application/vnd.jupyter.widget-state+json']").count():
+        found.append("the page carries saved widget state")
+    return found
+
+
+def _aside_problems(page) -> list[str]:
+    """Source asides are folded, titled in the reader's languages, and open when linked to."""
+    found = []
+    asides = page.eval_on_selector_all("details.source-aside", "ds => ds.map(d => [d.id, d.open, d.querySelectorAll(':scope > summary [lang]').length])")
+    for aside_id, is_open, halves in asides:
+        if is_open:
+            found.append(f"the source aside {aside_id} is open before the reader opens it")
+        if not halves:
+            found.append(f"the source aside {aside_id} has no title in the reader's language")
+        if not aside_id.startswith("aside-"):
+            found.append(f"a source aside has no label (aside-chN-topic): {aside_id!r}")
+            continue
+        page.evaluate("(id) => { window.location.hash = id; }", aside_id)
+        page.wait_for_function("(id) => document.getElementById(id).open", arg=aside_id)
+        page.evaluate("(id) => { document.getElementById(id).open = false; history.replaceState(null, '', location.pathname + location.search); }", aside_id)
+    return found
+
+
+def _numbering_problems(page, path: str) -> list[str]:
+    """Equations are numbered N.1, N.2, … in chapter N, and {eq} links read the same numbers."""
+    match = re.match(r"(\d+)", Path(path).stem)
+    numbers = page.eval_on_selector_all(".bd-article span.eqno", "es => es.map(e => e.firstChild.textContent.trim())")
+    if not match or not numbers:
+        return []
+    chapter = int(match[1])
+    found = []
+    if numbers != [f"({chapter}.{i})" for i in range(1, len(numbers) + 1)]:
+        found.append(f"equation numbers are not ({chapter}.1), ({chapter}.2), …: {numbers[:6]}")
+    anchors = dict(page.eval_on_selector_all(
+        ".bd-article div.math[id^='equation-']",
+        "ds => ds.map(d => [d.id, d.querySelector('span.eqno').firstChild.textContent.trim()])",
+    ))
+    refs = page.eval_on_selector_all(
+        ".bd-article a[href*='#equation-']:not(.headerlink)",
+        "as => as.map(a => [a.getAttribute('href').split('#')[1], a.textContent.trim()])",
+    )
+    for target, text in refs:
+        if target in anchors and text != anchors[target]:
+            found.append(f"a reference to {target} reads {text}, the equation {anchors[target]}")
+    return found
+
+
+@pytest.mark.parametrize("edition, path", CASES, ids=[f"{e or 'site'}-{Path(p).stem}" for e, p in CASES])
+def test_page_fits_and_does_not_pretend(page, base_url, edition, path):
+    url = f"{base_url}{edition + '/' if edition else ''}{path}"
+    _open(page, url)
+    problems: list[str] = []
+
+    # Weight: everything this fresh context loaded for the page.
+    entries = page.evaluate(PAGE_BYTES)
+    total = sum(size for _, size in entries)
+    if total > PAGE_BUDGET:
+        heaviest = sorted(entries, key=lambda e: -e[1])[:6]
+        problems.append(f"page weighs {total / 1e6:.2f} MB > {PAGE_BUDGET / 1e6} MB; heaviest: "
+                        + ", ".join(f"{name.rsplit('/', 1)[-1]} {size // 1000} kB" for name, size in heaviest))
+    if any("embed-amd" in name or "html-manager" in name for name, _ in entries):
+        problems.append("the page loads the widget manager, but the static site has no live widget")
+
+    # Desktop.
+    scroll = page.evaluate(PAGE_SCROLL)
+    if scroll > 0:
+        problems.append(f"at {DESKTOP} px the page scrolls sideways by {scroll} px")
+    for kind, items in page.evaluate(CLIPPED).items():
+        problems += [f"at {DESKTOP} px a clipped {kind[:-1]}: {item}" for item in items]
+    exercises = page.evaluate(EXERCISE_OUTPUTS_SHOWN)
+    problems += [f"an exercise solution's output shows before it is opened: {t!r}" for t in exercises["shown"]]
+    problems += [f"an enabled widget control on the static site: {c}" for c in page.evaluate(LIVE_CONTROLS)]
+    problems += [f"at {DESKTOP} px a line starts with punctuation: {t!r}" for t in page.evaluate(PUNCTUATION_AT_LINE_START)]
+    scales = page.evaluate(INLINE_MATH_SCALE)
+    big = [s for s in scales if s > 1.08]
+    if big:
+        problems.append(f"{len(big)} inline formulas are larger than the text (up to {max(big):.0%})")
+    problems += [f"literal ** in the text: {t!r}" for t in page.evaluate(LITERAL_STARS)]
+    boxes = page.evaluate(SEARCH_BOXES)
+    if boxes != 1:
+        problems.append(f"{boxes} search boxes on the page (one expected)")
+    for fig in page.evaluate(FIGURES):
+        dpi = 150
+        tick_px = TICK_PT * dpi / 72 * fig["shown"] / fig["natural"]
+        if tick_px < MIN_TICK_PX:
+            problems.append(f"figure …{fig['src']} is shown at {fig['shown']:.0f} of {fig['natural']} px: "
+                            f"tick labels about {tick_px:.1f} px")
+    problems += _aside_problems(page)
+    problems += _explorer_problems(page, path)
+    problems += _numbering_problems(page, path)
+    _shot(page, edition, path, DESKTOP)
+
+    # Phone: the same page at 390 px, its maths laid out again for that width.
+    page.set_viewport_size({"width": PHONE, "height": 844})
+    page.wait_for_function(f"() => document.documentElement.clientWidth === {PHONE}")
+    page.evaluate("() => window.MathJax && MathJax.rerenderPromise ? MathJax.rerenderPromise() : null")
+    scroll = page.evaluate(PAGE_SCROLL)
+    if scroll > 0:
+        problems.append(f"at {PHONE} px the page scrolls sideways by {scroll} px")
+    problems += [f"at {PHONE} px a line starts with punctuation: {t!r}" for t in page.evaluate(PUNCTUATION_AT_LINE_START)]
+    _shot(page, edition, path, PHONE)
+
+    assert page.errors == [], page.errors
+    assert not problems, f"{path} ({edition or 'site'}):\n  " + "\n  ".join(problems)
+
+
+def test_jupyterlite_opens_a_clean_notebook(page, base_url):
+    """The chapter opens in JupyterLite unmodified: no 'changed' mark before the reader edits."""
+    notebook = CHAPTERS[0].name
+    lite = next((f"{e}/lite/" if e else "lite/" for e in ["", *editions()]
+                 if (HTML / e / "lite" / "lab" / "index.html").exists()), None)
+    if lite is None:
+        pytest.fail("JupyterLite is not built: run `make build` (tools/build_lite.py)")
+    page.goto(f"{base_url}{lite}lab/index.html?path={notebook}", wait_until="load")
+    page.wait_for_selector(".jp-Notebook .jp-MarkdownOutput h1", timeout=90000)
+    # The session has settled on JupyterLite's kernel: the moment a mismatch would mark it changed.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.jp-Toolbar-kernelName')].some(e => /Pyodide/.test(e.textContent))",
+        timeout=60000,
+    )
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".jp-mod-dirty").count() == 0, "the notebook is marked as modified on opening"
