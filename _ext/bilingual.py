@@ -84,15 +84,8 @@ SEARCH_DICT = Path(__file__).with_name("zh_search_dict.txt")
 #: The language switch (bilingual.js, bilingual.css). Not in the book's _static,
 #: which Jupyter Book would include a second time.
 STATIC = Path(__file__).with_name("static")
-#: MathJax, RequireJS and the widget manager, unpacked by tools/vendor_assets.py.
+#: MathJax and its font, unpacked by tools/vendor_assets.py.
 ASSETS = ".site-assets"
-#: RequireJS reads this global before it loads. The widget manager locates its icon
-#: fonts next to its own module, which without this mapping would resolve to a CDN
-#: layout beside the page; with it, to _static/widgets of this site.
-WIDGET_PATHS = (
-    'var require = {paths: {"@jupyter-widgets/html-manager/dist": '
-    'document.documentElement.dataset.content_root + "_static/widgets"}};'
-)
 #: Long enough never to clash with a fence inside a cell.
 FENCE = ":" * 12
 
@@ -639,32 +632,6 @@ def add_alternates(app: Sphinx, pagename, templatename, context, doctree) -> Non
     context["metatags"] = context.get("metatags", "") + "\n" + "\n".join(links) + "\n"
 
 
-#: The widget manager typesets widget labels with MathJax 2's MathJax.Hub.Queue;
-#: the site runs MathJax 3, so that call would throw. Route it to MathJax 3.
-MATHJAX2_SHIM = """(function () {
-  var hub = {
-    Queue: function () {
-      var nodes = [];
-      for (var i = 0; i < arguments.length; i++) {
-        var job = arguments[i];
-        if (Array.isArray(job) && job[0] === "Typeset" && job[2]) nodes.push(job[2]);
-      }
-      var mj = window.MathJax;
-      var ready = mj.startup && mj.startup.promise ? mj.startup.promise : Promise.resolve();
-      ready.then(function () { if (mj.typesetPromise) return mj.typesetPromise(nodes); });
-    },
-  };
-  var config = (window.MathJax = window.MathJax || {});
-  config.Hub = hub;  // before MathJax 3 has loaded
-  config.startup = config.startup || {};
-  var userReady = config.startup.ready;
-  config.startup.ready = function () {  // MathJax 3 replaces window.MathJax when it loads
-    if (userReady) userReady(); else window.MathJax.startup.defaultReady();
-    window.MathJax.Hub = hub;
-  };
-})();"""
-
-
 def use_local_assets(app: Sphinx, config) -> None:
     """Serve MathJax from the site itself, not a CDN, and only the parts the pages use.
 
@@ -709,26 +676,17 @@ def use_local_assets(app: Sphinx, config) -> None:
     config.nb_ipywidgets_js = {}
 
 
-#: Inline scripts only the widget manager needs (WIDGET_PATHS, MATHJAX2_SHIM).
-_WIDGET_ONLY_SCRIPTS = (WIDGET_PATHS, MATHJAX2_SHIM)
-
-
 def drop_duplicate_scripts(app: Sphinx, pagename, templatename, context, doctree) -> None:
     """Emit each script once: sphinx-thebe registers its inline set-up twice under Jupyter Book,
-    and a second `const THEBE_JS_URL` is a JavaScript error on every page. A page that
-    does not load the widget manager gets none of the inline set-up written for it."""
+    and a second `const THEBE_JS_URL` is a JavaScript error on every page."""
     scripts = context.get("script_files")
     if not scripts:
         return
-    names = [getattr(script, "filename", str(script)) or "" for script in scripts]
-    widgets = any("embed-amd" in name or "html-manager" in name for name in names)
     seen, unique = set(), []
     for script in scripts:
         # filename (None and "" both mean inline) and attributes (an inline body is one)
         filename = getattr(script, "filename", str(script)) or ""
         attributes = getattr(script, "attributes", {})
-        if not widgets and not filename and attributes.get("body") in _WIDGET_ONLY_SCRIPTS:
-            continue
         key = (filename, tuple(sorted(attributes.items())))
         if key not in seen:
             seen.add(key)
@@ -738,8 +696,6 @@ def drop_duplicate_scripts(app: Sphinx, pagename, templatename, context, doctree
 
 def setup(app: Sphinx):
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)  # after the others add theirs
-    app.add_js_file(None, body=WIDGET_PATHS, priority=400)
-    app.add_js_file(None, body=MATHJAX2_SHIM, priority=999)  # after the MathJax configuration
     app.connect("config-inited", configure, priority=400)  # before myst-nb reads its settings
     app.add_node(lang_block, html=(visit_lang_block_html, depart_div_html))
     app.add_node(lang_pair, html=(visit_lang_pair_html, depart_div_html))

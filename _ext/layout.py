@@ -201,8 +201,9 @@ def make_explorers_static(app: Sphinx, docname: str, nb: dict) -> int:
                 continue  # a widget with no saved state shows nothing rather than a dead control
             drawn, settings = saved
             shown = "; ".join(settings)
-            alt = (f"交互式探索器的图（{shown}）/ The interactive explorer's figure ({shown})" if shown
-                   else "交互式探索器的图 / The interactive explorer's figure")
+            zh_alt = f"交互式探索器的图（{shown}）" if shown else "交互式探索器的图"
+            en_alt = f"The interactive explorer's figure ({shown})" if shown else "The interactive explorer's figure"
+            alt = {"zh": zh_alt, "en": en_alt}.get(ed, f"{zh_alt} / {en_alt}")
             lite, binder = live_links(app, docname)
             outputs.append({
                 "output_type": "display_data", "metadata": {},

@@ -271,16 +271,6 @@ def test_search_finds_terms_with_readable_snippets(page, base_url, edition, quer
     assert page.errors == [], page.errors
 
 
-def test_widgets_render_from_saved_state_and_say_they_are_live_on_binder(page, base_url):
-    _open(page, f"{base_url}en/chapters/01_single_neuron.html")
-    page.wait_for_selector(".jupyter-widgets .widget-slider, .widget-hslider", timeout=15000)
-    assert page.locator(".widget-hslider, .widget-slider").count() >= 4
-    assert page.locator(".jupyter-widgets img, .widget-output img").count() >= 1  # the saved figure
-    assert re.search(r"Binder", page.inner_text(".bd-article"))
-    assert page.errors == [], page.errors
-    assert page.blocked == []
-
-
 @pytest.mark.parametrize("edition", ["zh"])  # every chapter page of every edition links the same copy (above)
 def test_a_chapter_opens_in_jupyterlite_in_a_new_tab(page, base_url, edition):
     """The JupyterLite button opens the chapter in the in-browser JupyterLab, in a new tab.

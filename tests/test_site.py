@@ -108,10 +108,10 @@ def test_chapter_one_shows_nielsens_numbers_and_figures(site, edition):
 
 
 @pytest.mark.parametrize("edition", EDITIONS)
-def test_chapter_one_has_saved_widget_state_and_binder_link(site, edition):
+def test_explorers_are_saved_figures_with_live_links_not_widget_state(site, edition):
     html = _read(site, edition, "chapters/01_single_neuron.html")
-    assert "application/vnd.jupyter.widget-state+json" in html
-    assert "application/vnd.jupyter.widget-view+json" in html
+    assert "application/vnd.jupyter.widget-state+json" not in html
+    assert "tag_explorer-static" in html
     assert re.search(r"mybinder\.org/v2/gh/[^\"']+urlpath=lab", html)
 
 
@@ -124,12 +124,12 @@ def test_downloaded_notebook_is_the_clean_bilingual_source(site, path):
 
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_pages_load_nothing_from_a_cdn(site, edition):
-    # MathJax, RequireJS and the widget manager come from _static (tools/vendor_assets.py).
+    # MathJax comes from _static (tools/vendor_assets.py).
     for page in PAGES:
         html = _read(site, edition, page)
         external = re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?://[^"]+)"', html)
         # canonical and hreflang links name the published address; they load nothing
         assert [u for u in external if not re.search(rf'rel="(?:canonical|alternate)"[^>]+href="{re.escape(u)}"', html)] == []
-        assert re.search(r'<script[^>]+src="(?:\.\./)?_static/mathjax/tex-mml-chtml\.js', html)
+        assert re.search(r'<script[^>]+src="(?:\.\./)?_static/mathjax/startup\.js', html)
         for local in re.findall(r'<(?:script|link)[^>]+(?:src|href)="((?:\.\./)?_static/[^"?]+)', html):
             assert (site / edition / Path(page).parent / local).resolve().exists(), local

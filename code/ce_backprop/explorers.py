@@ -83,7 +83,9 @@ def softmax_explorer(z=(2.0, 1.0, 0.1, -1.0), temperature=1.0, true_class=0):
 
     Left: the probabilities a = softmax(z / T), the true class in a darker
     colour, and the loss L = −ln a_k in the title. Right: the gradient
-    ∂L/∂(z/T) = a − y, which is negative only at the true class.
+    ∂L/∂(z/T) = a − y (bars), which is negative only at the true class, and
+    the gradient with respect to the logits themselves, ∂L/∂z = (a − y)/T
+    (black marks).
     """
     from .softmax import one_hot, softmax, softmax_cross_entropy
 
@@ -119,11 +121,13 @@ def softmax_explorer(z=(2.0, 1.0, 0.1, -1.0), temperature=1.0, true_class=0):
         ax_p.set_title(f"L = −ln a_{k} = {loss:.4f}")
         ax_g.bar(classes, a - y, color=colors)
         ax_g.axhline(0, color="0.3", lw=0.8)
-        ax_g.set_ylim(-1, 1)
+        ax_g.scatter(classes, (a - y) / T, marker="_", s=400, color="k", zorder=3, label="∂L/∂z = (a − y)/T")
+        ax_g.set_ylim(-max(1.0, 1.0 / T), max(1.0, 1.0 / T))
+        ax_g.legend(loc="upper right", fontsize=8)
         ax_g.set_xticks(classes)
         ax_g.set_xlabel("类别 class m")
         ax_g.set_ylabel("梯度 gradient a_m − y_m")
-        ax_g.set_title("∂L/∂(z/T) = a − y")
+        ax_g.set_title("a − y = ∂L/∂(z/T);  ∂L/∂z = (a − y)/T")
         handles = [
             plt.Rectangle((0, 0), 1, 1, color="tab:orange", label="真实类别 true class"),
             plt.Rectangle((0, 0), 1, 1, color="tab:blue", label="其他类别 other classes"),
@@ -158,7 +162,9 @@ def training_explorer(hidden=32, eta=0.5, epochs=10, cost="cross_entropy", batch
     eta_slider = widgets.FloatLogSlider(value=eta, base=10, min=-2, max=1, step=0.05, description="η 学习率", readout_format=".3f", style=style, layout=layout)
     epoch_slider = widgets.IntSlider(value=epochs, min=1, max=100, step=1, description="epochs 轮数", style=style, layout=layout)
     cost_menu = widgets.Dropdown(
-        options=[("交叉熵 cross-entropy (softmax)", "cross_entropy"), ("二次代价 quadratic (sigmoid)", "quadratic")],
+        options=[("交叉熵 cross-entropy (softmax)", "cross_entropy"),
+                 ("sigmoid + 二元交叉熵 BCE", "binary_cross_entropy"),
+                 ("二次代价 quadratic (sigmoid)", "quadratic")],
         value=cost, description="cost 代价", style=style, layout=layout,
     )
     button = widgets.Button(description="训练 Train", button_style="primary")
