@@ -15,8 +15,8 @@
   when the notebook was executed (taken from the saved widget state), with
   links that open the chapter live in JupyterLite and on Binder. The widget
   state is dropped from the page, so no page loads the widget manager.
-* **Typography.** Inline maths followed by Chinese punctuation (，。；：）、) is
-  kept on one line with it, so no line starts with punctuation.
+* **Typography.** Inline maths or inline code followed by Chinese punctuation
+  (，。；：）、) is kept on one line with it, so no line starts with punctuation.
 * **Page weight.** The theme's 1.5 MB Font Awesome script is replaced by the
   few icons the pages use.
 """
@@ -132,7 +132,9 @@ def static_explorer(state: dict, model_id: str) -> tuple[list[dict], list[str]] 
 
 def live_links(app: Sphinx, docname: str) -> tuple[str, str | None]:
     """(JupyterLite URL relative to the page, Binder URL or None) for a chapter notebook."""
-    depth = docname.count("/")
+    # Each edition lives one folder below the site's root (_build/html/<edition>/),
+    # beside the one JupyterLite copy (_build/html/lite/): tools/build_editions.py.
+    depth = docname.count("/") + 1
     name = docname.rsplit("/", 1)[-1] + ".ipynb"
     lite = "../" * depth + "lite/lab/index.html?path=" + quote(name)
     options = app.config.html_theme_options or {}
@@ -400,11 +402,12 @@ def depart_lang_span_html(self, node):
 
 
 # ---------------------------------------------------------------------------
-# Typography: inline maths and the Chinese punctuation after it stay together
+# Typography: inline maths (or code) and the Chinese punctuation after it stay together
 # ---------------------------------------------------------------------------
 
 def keep_punctuation_with_math(app: Sphinx, doctree: nodes.document) -> None:
-    for math in list(doctree.findall(nodes.math)):
+    """Glue the Chinese closing punctuation after inline maths or inline code to it."""
+    for math in list(doctree.findall(lambda n: isinstance(n, (nodes.math, nodes.literal)))):
         parent = math.parent
         if parent is None:
             continue
@@ -505,6 +508,8 @@ CODE_PROMPTS = {
 
 def configure(app: Sphinx, config) -> None:
     config.html_static_path = [*config.html_static_path, str(STATIC)]
+    # templates/layout.html: no search index on pages other than search.html.
+    config.templates_path = [*config.templates_path, str(Path(__file__).with_name("templates"))]
     show, hide = CODE_PROMPTS[edition(config)]
     config.nb_code_prompt_show, config.nb_code_prompt_hide = show, hide
     # One search box per page: the header's. The sidebar's copy is left out.

@@ -157,6 +157,9 @@ def test_chapter4_network(cost, seed):
         z2 = ad.sigmoid(x @ W1 + b1) @ W2 + b2
         if cost == "cross_entropy":
             return ad.softmax_cross_entropy(z2, y)
+        if cost == "binary_cross_entropy":
+            return ad.binary_cross_entropy_with_logits(z2, Y)
+        assert cost == "quadratic", cost  # a new cost needs its graph here
         d = ad.sigmoid(z2) - Y
         return (0.5 * d * d).sum(axis=1).mean()
 

@@ -325,7 +325,8 @@ def network_pieces(p, x, y, cost):
     c = cb.network_forward(p, x, cost)
     Y = cb.one_hot(y, p.shape[2]).astype(float)
     M = x.shape[0]
-    dZ2 = (c.a2 - Y) / M if cost == "cross_entropy" else (c.a2 - Y) * c.a2 * (1 - c.a2) / M
+    # softmax + CE and sigmoid + BCE give δ = a − y; the quadratic cost keeps the factor σ′
+    dZ2 = (c.a2 - Y) * c.a2 * (1 - c.a2) / M if cost == "quadratic" else (c.a2 - Y) / M
     return c, dZ2, dZ2 @ p.W2.T
 
 

@@ -265,7 +265,8 @@ def test_an_explorer_becomes_its_saved_figure_with_live_links(edition):
     note, figure = cell["outputs"]
     assert figure["data"] == {"image/png": png}
     html = note["data"]["text/html"]
-    assert 'href="../lite/lab/index.html?path=05_deep.ipynb" target="_blank"' in html
+    # the page is <edition>/chapters/05_deep.html; the one JupyterLite is <site>/lite/
+    assert 'href="../../lite/lab/index.html?path=05_deep.ipynb" target="_blank"' in html
     assert "https://mybinder.org/v2/gh/owner/repo/main?urlpath=lab/tree/chapters/05_deep.ipynb" in html
     assert "η 学习率 = 0.15" in html
     assert ('lang="zh-Hans"' in html) == (edition != "en")
