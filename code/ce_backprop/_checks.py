@@ -84,3 +84,18 @@ def check_labels(labels, name: str, num_classes: int | None = None) -> np.ndarra
 def scalar_or_array(arr: np.ndarray):
     """Give a 0-d result back as a NumPy scalar, anything else as it is."""
     return arr[()] if arr.ndim == 0 else arr
+
+
+def check_training_options(epochs, batch_size, rng, X_val, y_val, progress) -> tuple[int, int]:
+    """The options every training loop shares (chapters 4 and 5); returns (epochs, batch_size)."""
+    epochs = check_count(epochs, "epochs")
+    batch_size = check_count(batch_size, "batch_size")
+    if batch_size == 0:
+        raise ValueError("batch_size must be >= 1")
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {type(rng).__name__}")
+    if (X_val is None) != (y_val is None):
+        raise ValueError("give both X_val and y_val, or neither")
+    if progress is not None and not callable(progress):
+        raise ValueError("progress must be a function progress(epoch, epochs) or None")
+    return epochs, batch_size

@@ -35,7 +35,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from ._checks import as_float_array, check_count, check_labels, check_positive_finite
+from ._checks import as_float_array, check_count, check_labels, check_positive_finite, check_training_options
 from .training import accuracy
 
 #: The hidden-layer activations the network supports.
@@ -380,16 +380,7 @@ def train_deep(params: DeepParams, X, y, epochs, batch_size, learning_rate, rng,
     ``progress(epoch, epochs)`` is called after each epoch.
     """
     lr = check_positive_finite(learning_rate, "learning_rate")
-    epochs = check_count(epochs, "epochs")
-    batch_size = check_count(batch_size, "batch_size")
-    if batch_size == 0:
-        raise ValueError("batch_size must be >= 1")
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {type(rng).__name__}")
-    if (X_val is None) != (y_val is None):
-        raise ValueError("give both X_val and y_val, or neither")
-    if progress is not None and not callable(progress):
-        raise ValueError("progress must be a function progress(epoch, epochs) or None")
+    epochs, batch_size = check_training_options(epochs, batch_size, rng, X_val, y_val, progress)
     params = _check_params(params).copy()
     n_classes = params.layer_sizes[-1]
     X = _check_x(X, params, "X")

@@ -14,7 +14,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from ._checks import as_float_array, check_count, check_labels, check_positive_finite
+from ._checks import as_float_array, check_count, check_labels, check_positive_finite, check_training_options
 from .network import NetworkParams, network_backward, network_cost, network_forward
 from .softmax import one_hot
 
@@ -77,16 +77,7 @@ def train(params: NetworkParams, X, y, epochs, batch_size, eta, rng, cost="cross
     X_val, y_val: an optional test set that is only evaluated, never trained on.
     """
     eta = check_positive_finite(eta, "eta (learning rate)")
-    epochs = check_count(epochs, "epochs")
-    batch_size = check_count(batch_size, "batch_size")
-    if batch_size == 0:
-        raise ValueError("batch_size must be >= 1")
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {type(rng).__name__}")
-    if (X_val is None) != (y_val is None):
-        raise ValueError("give both X_val and y_val, or neither")
-    if progress is not None and not callable(progress):
-        raise ValueError("progress must be a function progress(epoch, epochs) or None")
+    epochs, batch_size = check_training_options(epochs, batch_size, rng, X_val, y_val, progress)
     params = params.copy() if isinstance(params, NetworkParams) else params
     X = as_float_array(X, "X")
     y = check_labels(y, "y")
