@@ -503,6 +503,17 @@ def split_toctree_captions(app: Sphinx, doctree: nodes.document) -> None:
                 toctree["caption"] = split_text(toctree["caption"], lang)
 
 
+def split_references_in_blocks(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """In the side-by-side edition, a cross-reference inside a zh or an en block shows
+    its target's "中文 · English" title in that block's language only."""
+    if app.config.course_edition in LANGS:
+        return  # a single-language edition has one-language titles already
+    for block in doctree.findall(lang_block):
+        for ref in list(block.findall(nodes.reference)):
+            if " · " in ref.astext():
+                split_node(ref, block["lang"])
+
+
 def configure(app: Sphinx, config) -> None:
     """Serve the switch and the front-end assets, teach jieba the course's terms,
     and set up the edition."""
@@ -704,6 +715,7 @@ def setup(app: Sphinx):
     app.add_config_value("course_edition", "both", "env", types=[str])
     app.add_transform(EditionTransform)
     app.connect("doctree-read", split_toctree_captions)
+    app.connect("doctree-resolved", split_references_in_blocks)
     app.connect("html-page-context", add_alternates)
     app.connect("html-page-context", translate_page_strings)
     app.connect("builder-inited", add_theme_translations)

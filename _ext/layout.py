@@ -416,7 +416,7 @@ def keep_punctuation_with_math(app: Sphinx, doctree: nodes.document) -> None:
         if not isinstance(following, nodes.Text):
             continue
         text = str(following)
-        run = len(text) - len(text.lstrip(CJK_CLOSING))
+        run = len(text) - len(text.lstrip(CJK_CLOSING + ".,;:!?)"))
         if not run:
             continue
         group = nodes.inline("", "", classes=["nobr"])

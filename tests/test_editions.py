@@ -17,7 +17,9 @@ from docutils.core import publish_doctree
 from conftest import CHAPTERS, HAN, ROOT
 
 sys.path.insert(0, str(ROOT / "_ext"))
-from bilingual import EDITIONS, keep_language, lang_block, make_edition, split_node, split_text  # noqa: E402
+from bilingual import (  # noqa: E402
+    EDITIONS, keep_language, lang_block, make_edition, split_node, split_references_in_blocks, split_text,
+)
 
 HTML = ROOT / "_build" / "html"
 PAGES = ["intro.html", "glossary.html", "errata.html"] + [f"chapters/{p.stem}.html" for p in CHAPTERS]
@@ -55,6 +57,26 @@ def test_split_node_cuts_across_inline_markup_and_skips_maths():
     assert en.astext() == "1.2 The derivative of the sigmoid"
     assert isinstance(en.children[-1], nodes.emphasis)
     assert not split_node(_title(nodes.Text("Plain")), "zh")
+
+
+def test_side_by_side_references_speak_their_blocks_language():
+    """In the both edition a {ref} to "1.7 中文 · English" shows one half in each block."""
+    def block(lang):
+        ref = nodes.reference("", "", nodes.inline("", "1.7 梯度检验的规则 · The rule of the gradient check"))
+        return lang_block("", nodes.paragraph("", "", nodes.Text("see "), ref), lang=lang)
+
+    class App:
+        class config:
+            course_edition = "both"
+
+    doc = nodes.section("", block("zh"), block("en"))
+    split_references_in_blocks(App, doc, "chapters/04")
+    zh, en = [b.next_node(nodes.reference).astext() for b in doc.findall(lang_block)]
+    assert (zh, en) == ("1.7 梯度检验的规则", "1.7 The rule of the gradient check")
+    App.config.course_edition = "en"  # single-language editions are cut earlier, not here
+    doc = nodes.section("", block("en"))
+    split_references_in_blocks(App, doc, "chapters/04")
+    assert " · " in doc.next_node(nodes.reference).astext()
 
 
 def _doctree(rst: str) -> nodes.document:
