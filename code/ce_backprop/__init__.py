@@ -84,6 +84,7 @@ from .deep_network import (
     train_deep,
 )
 from .show import show_source
+from .lang import Bilingual, join_lines
 from . import exercises
 from . import autodiff
 from .softmax import (
@@ -133,6 +134,7 @@ if _sys.modules.get("matplotlib") is not None:
     CJK_FONT = __getattr__("configure_matplotlib")()
 
 __all__ = [
+    "Bilingual",
     "CJK_FONT",
     "DEFAULT_MARGIN",
     "DEFAULT_RTOL",
@@ -147,6 +149,7 @@ __all__ = [
     "configure_matplotlib",
     "find_cjk_font",
     "gradient_check",
+    "join_lines",
     "neuron_explorer",
     "neuron_forward",
     "neuron_gradients",
