@@ -60,3 +60,9 @@ from hypothesis import settings  # noqa: E402
 settings.register_profile("course", derandomize=True, deadline=None, max_examples=100)
 settings.register_profile("thorough", deadline=None, max_examples=2000)
 settings.load_profile(__import__("os").environ.get("HYPOTHESIS_PROFILE", "course"))
+
+
+#: The parts of the book (Sphinx docnames) written to the conventions of STYLE.md: the
+#: notation, the glossary, the prose lint, one language per edition in outputs, figures
+#: and equations. A chapter joins when its rewrite lands; by the end this is the whole book.
+REWRITTEN_PARTS: tuple[str, ...] = ()
