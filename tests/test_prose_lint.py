@@ -297,12 +297,15 @@ def _find(unit: Unit, rule: str, detail: str) -> Finding:
 def rule_avoided_term(unit: Unit, data: Data) -> list[Finding]:
     if unit.avoid_section:
         return []
+    text = unit.text
+    if not is_main_text(unit):  # an aside or the sources section may quote a source's wording
+        text = re.sub(r"“[^”]*”|\"[^\"\n]*\"", " ", text)
     out = []
     if unit.kind in ("zh", "shared"):
-        out += [_find(unit, "avoided-term", f"{bad!r}") for bad in data.avoid_zh if bad in unit.text]
+        out += [_find(unit, "avoided-term", f"{bad!r}") for bad in data.avoid_zh if bad in text]
     if unit.kind in ("en", "shared"):
         for bad in data.avoid_en:
-            if re.search(rf"(?<![\w-]){re.escape(bad)}(?![\w-])", unit.text, re.I):
+            if re.search(rf"(?<![\w-]){re.escape(bad)}(?![\w-])", text, re.I):
                 out.append(_find(unit, "avoided-term", f"{bad!r}"))
     return out
 
@@ -719,6 +722,7 @@ def page_rules(text: str, doc: str = "intro") -> set[str]:
 EXAMPLES = [
     ("avoided-term", [cell("zh", "训练了三个轮次。")], [cell("zh", "训练了三轮。")]),
     ("avoided-term", [cell("en", "The log-likelihood loss is small.")], [cell("en", "The negative log-likelihood is small.")]),
+    ("avoided-term", [cell("zh", "讲义训练了三个轮次。", "source-aside")], [cell("zh", "讲义把它叫作“轮次”。", "source-aside")]),
     ("gloss-twice", [cell("zh", "温度（temperature）很高。"), cell("en", "x"), cell("zh", "温度（temperature）又低了。")],
      [cell("zh", "温度（temperature）很高。"), cell("en", "x"), cell("zh", "温度又低了。")]),
     ("gloss-elsewhere", [cell("zh", "交叉熵（cross-entropy）很小。")], [cell("zh", "交叉熵很小。")]),
