@@ -47,8 +47,8 @@ def glossary_terms() -> list[tuple[str, str]]:
 
 
 def banned_terms() -> list[tuple[str, str]]:
-    """(English, banned Chinese rendering) pairs from glossary.md."""
-    rows = markdown_table((ROOT / "glossary.md").read_text(encoding="utf-8"), "| 英文 · English | 不要用 · Avoid |")
+    """(English, banned Chinese rendering) pairs from glossary.md (its Chinese-only table of renderings not used)."""
+    rows = markdown_table((ROOT / "glossary.md").read_text(encoding="utf-8"), "| 英文 | 不要用 |")
     return [(r[0], r[1]) for r in rows]
 
 

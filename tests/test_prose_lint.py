@@ -3,8 +3,8 @@
 It reads the pages (intro.md, glossary.md, errata.md) and every chapter notebook whose
 docname is in REWRITTEN_PARTS (tests/conftest.py); a chapter joins by adding its docname
 there. Each finding names the document, the cell (or the line of a page) and the rule.
-The glossary (its term table and its "不要用 · Avoid" table) and the two tables of
-STYLE.md §4 are the data; nothing here is a second list of terms.
+The glossary (its term table and its Chinese table of renderings not used, "| 英文 | 不要用 | 应当用 |")
+and the two tables of STYLE.md §4 are the data; nothing here is a second list of terms.
 
 Run on any document, joined or not, while writing:
 
@@ -195,7 +195,7 @@ def book_data() -> Data:
     for row in markdown_table(glossary, "| 英文 · English | 中文 · Chinese |"):
         m = re.search(r"第(\d+)章|附录([A-Z])", row[2])
         terms.append((row[0], row[1], (m[1] or m[2]) if m else "?"))
-    avoid = [r[1] for r in markdown_table(glossary, "| 英文 · English | 不要用 · Avoid |")]
+    avoid = [r[1] for r in markdown_table(glossary, "| 英文 | 不要用 |")]
     style = (ROOT / "STYLE.md").read_text(encoding="utf-8")
     avoid += [_split_cells(r)[0] for r in markdown_table(style, "| Never · 不用 |")]
     sources = [_split_cells(r)[0] for r in markdown_table(style, "| Never in main text · 正文中不用 |")]
@@ -506,7 +506,7 @@ def rule_decimal_reciprocal(unit: Unit, data: Data) -> list[Finding]:
 
 
 def rule_symbol(unit: Unit, data: Data) -> list[Finding]:
-    if unit.doc == "errata" or unit.aside:
+    if unit.doc == "errata" or unit.aside or unit.avoid_section:
         return []
     out = []
     for part in math_parts(unit.text):
@@ -814,6 +814,9 @@ def test_the_glossary_may_list_what_it_avoids():
     page = "# 术语表 · Glossary\n\n## 不用的写法 · Renderings not used\n\n:::{lang} zh\n不写“轮次”。\n:::\n"
     assert "avoided-term" not in page_rules(page, doc="glossary")
     assert "avoided-term" in page_rules(page.replace("## 不用的写法 · Renderings not used", "## 用法 · Usage"), doc="glossary")
+    kronecker = page.replace("不写“轮次”。", "不写$\\delta_{jm}$。")
+    assert "symbol" not in page_rules(kronecker, doc="glossary")
+    assert "symbol" in page_rules(kronecker.replace("## 不用的写法 · Renderings not used", "## 用法 · Usage"), doc="glossary")
 
 
 def test_a_finding_names_document_cell_and_rule():
