@@ -106,7 +106,10 @@ class Tensor:
             if node.vjp is None:
                 continue
             for parent, g in checked_vjp(node):  # one gradient per parent, of its shape and dtype
-                parent.grad = g if parent.grad is None else parent.grad + g  # fan-out: add
+                if parent.grad is None:
+                    parent.grad = g
+                else:
+                    parent.grad += g  # fan-out: add
 
     # operators, so that the forward pass reads like NumPy (and like micrograd)
     def __add__(self, other): return add(self, other)
