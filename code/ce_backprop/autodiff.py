@@ -314,8 +314,6 @@ def index(a, key) -> Tensor:
     read twice (a repeated index) gets both gradients, as at any fan-out.
     """
     a = as_tensor(a)
-    if isinstance(key, Tensor) or (isinstance(key, tuple) and any(isinstance(k, Tensor) for k in key)):
-        raise ValueError("index: the key must be integers, slices or arrays, not a Tensor")
     key = copy.deepcopy(key)  # the backward pass uses the forward pass's key, even if the caller's changes
 
     def vjp(g):
@@ -411,7 +409,7 @@ def log_softmax(z) -> Tensor:
     """
     z = as_tensor(z)
     if z.ndim == 0:
-        raise ValueError("log_softmax needs at least one axis, got a 0-d tensor")
+        raise ValueError("log_softmax needs an axis to normalise over, got a 0-d tensor")
     shifted = z.data - z.data.max(axis=-1, keepdims=True)
     out = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
     return Tensor(out, (z,), lambda g: (g - np.exp(out) * g.sum(axis=-1, keepdims=True),), "log_softmax")

@@ -23,13 +23,15 @@ class Dual:
     def __init__(self, value, tangent):
         self.value, self.tangent = np.asarray(value, dtype=float), np.asarray(tangent, dtype=float)
 
+    shape = property(lambda self: self.value.shape)
+
     def __add__(self, o): o = lift(o); return Dual(self.value + o.value, self.tangent + o.tangent)
     def __mul__(self, o): o = lift(o); return Dual(self.value * o.value, self.tangent * o.value + self.value * o.tangent)
     def __matmul__(self, o): o = lift(o); return Dual(self.value @ o.value, self.tangent @ o.value + self.value @ o.tangent)
     def __pow__(self, p): return Dual(self.value**p, p * self.value ** (p - 1) * self.tangent)
     def __neg__(self): return self * -1.0
     def __sub__(self, o): return self + -lift(o)
-    def __truediv__(self, o): return self * lift(o) ** -1.0
+    def __truediv__(self, o): o = lift(o); q = self.value / o.value; return Dual(q, (self.tangent - q * o.tangent) / o.value)
     def __radd__(self, o): return self + o
     def __rmul__(self, o): return self * o
     def __rsub__(self, o): return lift(o) - self
