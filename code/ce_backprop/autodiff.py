@@ -29,8 +29,9 @@ lives in one checking layer, the three functions after the class:
   float32 and float64 tensors do not mix; shapes must broadcast;
 - ``checked_vjp``: every backward rule must return one gradient per parent,
   with the parent's shape and dtype, or a ``ValueError`` names the operation
-  (a bias gradient without its column sum, chapter 4's bug, is caught here);
-  every gradient is a fresh writable array, so no two tensors share one.
+  (a bias gradient without its column sum, chapter 4's bug, is caught here).
+  ``backward`` adds the gradients into a buffer of each tensor's own, so no
+  two tensors share one.
 
 Non-finite numbers follow IEEE arithmetic in every operation, as in NumPy:
 ±inf is a value (σ(−∞) = 0; a logit masked with −∞ gets log_softmax −∞ and the
@@ -100,16 +101,13 @@ class Tensor:
             raise ValueError(f"backward() starts from a scalar cost, got a tensor of shape {self.shape}")
         order = topological_order(self)
         for node in order:
-            node.grad = None
+            node.grad = np.zeros_like(node.data)  # its own buffer, shared with no other tensor
         self.grad = np.ones_like(self.data)
         for node in reversed(order):
             if node.vjp is None:
                 continue
             for parent, g in checked_vjp(node):  # one gradient per parent, of its shape and dtype
-                if parent.grad is None:
-                    parent.grad = g
-                else:
-                    parent.grad += g  # fan-out: add
+                parent.grad += g  # fan-out: add
 
     # operators, so that the forward pass reads like NumPy (and like micrograd)
     def __add__(self, other): return add(self, other)
@@ -179,7 +177,7 @@ def checked_vjp(node: Tensor) -> list:
     The rule receives a read-only view of the node's gradient, so it cannot
     change it in place. It must return a tuple with one gradient per parent,
     each with its parent's shape and dtype; otherwise ``ValueError`` names the
-    operation. Each gradient is copied, so that no two tensors share a buffer.
+    operation.
     """
     g = node.grad.view()
     g.flags.writeable = False
@@ -190,7 +188,7 @@ def checked_vjp(node: Tensor) -> list:
         raise ValueError(f"{rule} must return a tuple of {len(node.parents)} gradient(s), one per parent, got {got}")
     checked = []
     for i, (parent, grad) in enumerate(zip(node.parents, grads), start=1):
-        grad = np.array(grad)  # a fresh, writable copy
+        grad = np.asarray(grad)
         if grad.shape != parent.shape or grad.dtype != parent.data.dtype:
             raise ValueError(f"{rule} returned a gradient of shape {grad.shape} and dtype {grad.dtype} for its "
                              f"parent {i}, of shape {parent.shape} and dtype {parent.data.dtype}: a gradient has "
