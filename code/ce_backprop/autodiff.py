@@ -42,6 +42,9 @@ NaN into a number.
 AD differentiates the program, not the function: relu(x) − relu(−x) equals x,
 yet its derivative at 0 comes out as 0, because each relu's slope at its kink
 is taken as 0.
+
+``intermediate_bytes(cost)`` counts the memory the graph keeps for the
+backward pass; ``ce_backprop.forward_mode`` is the other mode, one pass per input.
 """
 
 from __future__ import annotations
@@ -438,7 +441,7 @@ def binary_cross_entropy_with_logits(logits, targets) -> Tensor:
     the VJP of softplus, σ(z), brings the gradient σ(z) − y (chapter 2).
     logits and targets (M, K), or (M,) for one label per row.
     """
-    z, Y = as_tensor(logits), np.asarray(targets, dtype=np.float64)
+    z, Y = as_tensor(logits), _array(targets, copy=True)
     if Y.shape != z.shape or z.ndim not in (1, 2):
         raise ValueError(f"logits and targets must have the same shape (M, K) or (M,), got {z.shape} and {Y.shape}")
     per_row = sub(softplus(z), mul(Y.astype(z.data.dtype), z))
