@@ -113,3 +113,20 @@ def test_augmented_assignment_builds_a_new_node():
     y.sum().backward()
     assert y is not first and y.op == "add"
     np.testing.assert_array_equal(x.grad, 1.0 + 2 * x.data)
+
+
+def test_chapter4_network_against_pytorch():
+    """Beyond micrograd's scalars: chapter 4's network on a batch, every gradient as PyTorch's."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(4)
+    params = [rng.normal(0, 0.5, s) for s in [(6, 5), (5,), (5, 4), (4,)]]
+    x, y = rng.normal(size=(9, 6)), rng.integers(0, 4, 9)
+    value, grads = ad.value_and_grad(
+        lambda W1, b1, W2, b2: ad.softmax_cross_entropy(ad.sigmoid(x @ W1 + b1) @ W2 + b2, y), *params)
+    tp = [torch.tensor(p, requires_grad=True) for p in params]
+    cost = torch.nn.functional.cross_entropy(torch.sigmoid(torch.tensor(x) @ tp[0] + tp[1]) @ tp[2] + tp[3],
+                                             torch.tensor(y))
+    cost.backward()
+    assert value == pytest.approx(cost.item(), rel=1e-13)
+    for g, t in zip(grads, tp):
+        np.testing.assert_allclose(g, t.grad.numpy(), rtol=1e-11, atol=1e-15)
