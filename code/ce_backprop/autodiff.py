@@ -30,8 +30,8 @@ lives in one checking layer, the three functions after the class:
 - ``checked_vjp``: every backward rule must return one gradient per parent,
   with the parent's shape and dtype, or a ``ValueError`` names the operation
   (a bias gradient without its column sum, chapter 4's bug, is caught here).
-  ``backward`` adds the gradients into a buffer of each tensor's own, so no
-  two tensors share one.
+  ``backward`` gives each tensor a gradient buffer of its own, so no two
+  tensors share one.
 
 Non-finite numbers follow IEEE arithmetic in every operation, as in NumPy:
 ±inf is a value (σ(−∞) = 0; a logit masked with −∞ gets log_softmax −∞ and the
@@ -104,13 +104,16 @@ class Tensor:
             raise ValueError(f"backward() starts from a scalar cost, got a tensor of shape {self.shape}")
         order = topological_order(self)
         for node in order:
-            node.grad = np.zeros_like(node.data)  # its own buffer, shared with no other tensor
+            node.grad = None
         self.grad = np.ones_like(self.data)
         for node in reversed(order):
             if node.vjp is None:
                 continue
             for parent, g in checked_vjp(node):  # one gradient per parent, of its shape and dtype
-                parent.grad += g  # fan-out: add
+                if parent.grad is None:
+                    parent.grad = g.copy()  # a buffer of its own, shared with no other tensor
+                else:
+                    parent.grad += g  # fan-out: add
 
     # operators, so that the forward pass reads like NumPy (and like micrograd)
     def __add__(self, other): return add(self, other)
@@ -185,15 +188,15 @@ def checked_vjp(node: Tensor) -> list:
     g = node.grad.view()
     g.flags.writeable = False
     grads = node.vjp(g)
-    rule = f"the backward rule of {node.op!r}"
     if not isinstance(grads, (tuple, list)) or len(grads) != len(node.parents):
         got = f"{len(grads)} gradients" if isinstance(grads, (tuple, list)) else f"a {type(grads).__name__}"
-        raise ValueError(f"{rule} must return a tuple of {len(node.parents)} gradient(s), one per parent, got {got}")
+        raise ValueError(f"the backward rule of {node.op!r} must return a tuple of {len(node.parents)} "
+                         f"gradient(s), one per parent, got {got}")
     checked = []
     for i, (parent, grad) in enumerate(zip(node.parents, grads), start=1):
         grad = np.asarray(grad)
         if grad.shape != parent.shape or grad.dtype != parent.data.dtype:
-            raise ValueError(f"{rule} returned a gradient of shape {grad.shape} and dtype {grad.dtype} for its "
+            raise ValueError(f"the backward rule of {node.op!r} returned a gradient of shape {grad.shape} and dtype {grad.dtype} for its "
                              f"parent {i}, of shape {parent.shape} and dtype {parent.data.dtype}: a gradient has "
                              "the shape and dtype of its tensor (a broadcast operand needs sum_to_shape)")
         checked.append((parent, grad))
