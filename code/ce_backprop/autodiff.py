@@ -165,15 +165,16 @@ def _operands(op: str, *operands, broadcast: bool = True) -> list:
     """
     dtypes = {x.data.dtype for x in operands if isinstance(x, Tensor)}
     if len(dtypes) > 1:
-        raise ValueError(f"{op}: operands of dtypes {' and '.join(sorted(map(str, dtypes)))} do not mix; convert one first")
+        raise ValueError(f"{op}: tensors of dtypes {' and '.join(sorted(map(str, dtypes)))} do not mix")
     tensors = [as_tensor(x) for x in operands]
     dtype = dtypes.pop() if dtypes else np.result_type(*(t.data for t in tensors))
-    tensors = [t if t.data.dtype == dtype else Tensor(t.data.astype(dtype)) for t in tensors]  # constants only
+    tensors = [t if t.data.dtype == dtype else Tensor(t.data.astype(dtype)) for t in tensors]  # constants
     if broadcast:
         try:
             np.broadcast_shapes(*(t.shape for t in tensors))
         except ValueError:
-            raise ValueError(f"{op}: shapes {' and '.join(str(t.shape) for t in tensors)} do not broadcast together") from None
+            shapes = " and ".join(str(t.shape) for t in tensors)
+            raise ValueError(f"{op}: shapes {shapes} do not broadcast together") from None
     return tensors
 
 
@@ -190,15 +191,16 @@ def checked_vjp(node: Tensor) -> list:
     grads = node.vjp(g)
     if not isinstance(grads, (tuple, list)) or len(grads) != len(node.parents):
         got = f"{len(grads)} gradients" if isinstance(grads, (tuple, list)) else f"a {type(grads).__name__}"
-        raise ValueError(f"the backward rule of {node.op!r} must return a tuple of {len(node.parents)} "
-                         f"gradient(s), one per parent, got {got}")
+        raise ValueError(f"the backward rule of {node.op!r} must return a tuple of "
+                         f"{len(node.parents)} gradient(s), one per parent, got {got}")
     checked = []
     for i, (parent, grad) in enumerate(zip(node.parents, grads), start=1):
         grad = np.asarray(grad)
         if grad.shape != parent.shape or grad.dtype != parent.data.dtype:
-            raise ValueError(f"the backward rule of {node.op!r} returned a gradient of shape {grad.shape} and dtype {grad.dtype} for its "
-                             f"parent {i}, of shape {parent.shape} and dtype {parent.data.dtype}: a gradient has "
-                             "the shape and dtype of its tensor (a broadcast operand needs sum_to_shape)")
+            raise ValueError(
+                f"the backward rule of {node.op!r} returned a gradient of shape {grad.shape} and dtype "
+                f"{grad.dtype} for its parent {i}, of shape {parent.shape} and dtype {parent.data.dtype}: "
+                "a gradient has the shape and dtype of its tensor (a broadcast operand needs sum_to_shape)")
         checked.append((parent, grad))
     return checked
 
@@ -232,7 +234,8 @@ def intermediate_bytes(root: Tensor) -> int:
     transpose, a slice) shares the memory of the tensor it views and adds
     nothing. The inputs (parameters, data, constants) are not counted.
     """
-    return sum(node.data.nbytes for node in topological_order(root) if node.parents and node.data.flags.owndata)
+    owned = [node.data for node in topological_order(root) if node.parents and node.data.flags.owndata]
+    return sum(a.nbytes for a in owned)
 
 
 def sum_to_shape(g: np.ndarray, shape: tuple) -> np.ndarray:
@@ -276,7 +279,8 @@ def div(a, b) -> Tensor:
     """a / b with broadcasting; backward: g / b to a and −g ⊙ a / b² to b (chapter 6)."""
     a, b = _operands("div", a, b)
     return Tensor(a.data / b.data, (a, b),
-                  lambda g: (sum_to_shape(g / b.data, a.shape), sum_to_shape(-g * a.data / b.data**2, b.shape)), "div")
+                  lambda g: (sum_to_shape(g / b.data, a.shape),
+                             sum_to_shape(-g * a.data / b.data**2, b.shape)), "div")
 
 
 def neg(a) -> Tensor:

@@ -25,20 +25,38 @@ class Dual:
 
     shape = property(lambda self: self.value.shape)
 
-    def __add__(self, o): o = lift(o); return Dual(self.value + o.value, self.tangent + o.tangent)
-    def __mul__(self, o): o = lift(o); return Dual(self.value * o.value, self.tangent * o.value + self.value * o.tangent)
-    def __matmul__(self, o): o = lift(o); return Dual(self.value @ o.value, self.tangent @ o.value + self.value @ o.tangent)
-    def __pow__(self, p): return Dual(self.value**p, p * self.value ** (p - 1) * self.tangent)
+    def __add__(self, other):
+        other = lift(other)
+        return Dual(self.value + other.value, self.tangent + other.tangent)
+
+    def __mul__(self, other):
+        other = lift(other)
+        return Dual(self.value * other.value, self.tangent * other.value + self.value * other.tangent)
+
+    def __matmul__(self, other):
+        other = lift(other)
+        return Dual(self.value @ other.value, self.tangent @ other.value + self.value @ other.tangent)
+
+    def __truediv__(self, other):
+        other, q = lift(other), self.value / lift(other).value
+        return Dual(q, (self.tangent - q * other.tangent) / other.value)
+
+    def __pow__(self, p):  # a constant exponent
+        return Dual(self.value**p, p * self.value ** (p - 1) * self.tangent)
+
+    def sum(self, axis=None):
+        return Dual(self.value.sum(axis), self.tangent.sum(axis))
+
+    def mean(self, axis=None):
+        return Dual(self.value.mean(axis), self.tangent.mean(axis))
+
     def __neg__(self): return self * -1.0
-    def __sub__(self, o): return self + -lift(o)
-    def __truediv__(self, o): o = lift(o); q = self.value / o.value; return Dual(q, (self.tangent - q * o.tangent) / o.value)
-    def __radd__(self, o): return self + o
-    def __rmul__(self, o): return self * o
-    def __rsub__(self, o): return lift(o) - self
-    def __rtruediv__(self, o): return lift(o) / self
-    def __rmatmul__(self, o): return lift(o) @ self
-    def sum(self, axis=None): return Dual(self.value.sum(axis), self.tangent.sum(axis))
-    def mean(self, axis=None): return Dual(self.value.mean(axis), self.tangent.mean(axis))
+    def __sub__(self, other): return self + -lift(other)
+    def __radd__(self, other): return self + other
+    def __rmul__(self, other): return self * other
+    def __rsub__(self, other): return lift(other) - self
+    def __rtruediv__(self, other): return lift(other) / self
+    def __rmatmul__(self, other): return lift(other) @ self
 
 
 def lift(x) -> Dual:
