@@ -165,7 +165,8 @@ def _operands(op: str, *operands, broadcast: bool = True) -> list:
     """
     dtypes = {x.data.dtype for x in operands if isinstance(x, Tensor)}
     if len(dtypes) > 1:
-        raise ValueError(f"{op}: tensors of dtypes {' and '.join(sorted(map(str, dtypes)))} do not mix")
+        raise ValueError(f"{op}: tensors of dtypes {' and '.join(sorted(map(str, dtypes)))} do not mix; "
+                         "give every input one dtype")
     tensors = [as_tensor(x) for x in operands]
     dtype = dtypes.pop() if dtypes else np.result_type(*(t.data for t in tensors))
     tensors = [t if t.data.dtype == dtype else Tensor(t.data.astype(dtype)) for t in tensors]  # constants
