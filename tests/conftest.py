@@ -48,8 +48,19 @@ def glossary_terms() -> list[tuple[str, str]]:
 
 def banned_terms() -> list[tuple[str, str]]:
     """(English, banned Chinese rendering) pairs from glossary.md."""
-    rows = markdown_table((ROOT / "glossary.md").read_text(encoding="utf-8"), "| 英文 · English | 不要用")
+    rows = markdown_table((ROOT / "glossary.md").read_text(encoding="utf-8"), "| 英文 · English | 不要用 · Avoid |")
     return [(r[0], r[1]) for r in rows]
+
+
+def glossary_chapters() -> dict[str, str]:
+    """English term -> the part that introduces it ("1" ... "6", "A"), from the glossary's "首次出现 · First used" column."""
+    rows = markdown_table((ROOT / "glossary.md").read_text(encoding="utf-8"), "| 英文 · English | 中文 · Chinese |")
+    found = {}
+    for r in rows:
+        match = re.search(r"第(\d+)章|附录([A-Z])", r[2])
+        assert match, f"glossary: no chapter in {r[2]!r} ({r[0]})"
+        found[r[0]] = match[1] or match[2]
+    return found
 
 
 from hypothesis import settings  # noqa: E402
@@ -65,4 +76,9 @@ settings.load_profile(__import__("os").environ.get("HYPOTHESIS_PROFILE", "course
 #: The parts of the book (Sphinx docnames) written to the conventions of STYLE.md: the
 #: notation, the glossary, the prose lint, one language per edition in outputs, figures
 #: and equations. A chapter joins when its rewrite lands; by the end this is the whole book.
-REWRITTEN_PARTS: tuple[str, ...] = ()
+REWRITTEN_PARTS: tuple[str, ...] = ("intro", "glossary", "errata")
+
+
+def rewritten_chapters() -> list[Path]:
+    """The chapter notebooks among REWRITTEN_PARTS."""
+    return [p for p in CHAPTERS if f"chapters/{p.stem}" in REWRITTEN_PARTS]

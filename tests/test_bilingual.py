@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from conftest import CHAPTERS, HAN, PAGES, ROOT, banned_terms, glossary_terms, load_cells, prose
+from conftest import CHAPTERS, HAN, PAGES, ROOT, banned_terms, glossary_chapters, glossary_terms, load_cells, prose, rewritten_chapters
 
 sys.path.insert(0, str(ROOT / "_ext"))
 from bilingual import problems_in_block  # noqa: E402
@@ -84,32 +84,58 @@ def test_glossary_is_well_formed():
     assert len(set(english)) == len(english), "a term is listed twice"
     for en, zh in terms:
         # lower case, except proper names and abbreviations
-        proper = {"KL", "Jacobian", "Hessian", "Xavier/Glorot", "He", "ReLU", "Bernoulli"}
+        proper = {"KL", "Jacobian", "Hessian", "Xavier/Glorot", "He", "ReLU", "Bernoulli", "LeCun", "Frobenius", "Iverson", "Taylor"}
         assert en == en.lower() or en.split()[0] in proper or en.split("–")[-1].split()[0] in proper, en
         assert zh and "（" not in zh and "/" not in zh, f"one Chinese term per row: {zh!r}"
+    chapters = glossary_chapters()
+    assert set(chapters) == set(english)
+    order = [int(c) if c.isdigit() else 99 for c in chapters.values()]
+    assert order == sorted(order), "the glossary lists its terms in the order of the chapter that introduces them"
 
 
 def _mentions(text: str, term: str) -> bool:
     return re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", text, re.I) is not None
 
 
-@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
-def test_chapters_use_the_glossary_terms(path):
-    en_text = prose(path, "en")
-    zh_text = re.sub(r"\s+", "", prose(path, "zh"))  # "sigmoid 函数" and "sigmoid函数" are the same term
+def _masked(text: str, term: str, terms: list[str], flags=0) -> str:
+    """``text`` with every longer glossary term that contains ``term`` blanked out
+    ("rounding error" does not count as a use of "error")."""
+    for longer in terms:
+        if longer != term and term.lower() in longer.lower():
+            text = re.sub(re.escape(longer), " ", text, flags=flags)
+    return text
+
+
+# Held to the conventions: the pages, and each chapter once its rewrite has landed (REWRITTEN_PARTS).
+CONVENTION_PAGES = [p for p in PAGES if p.stem != "glossary"] + rewritten_chapters()
+
+
+def _texts(path):
+    if path.suffix == ".md":
+        text = path.read_text(encoding="utf-8")
+        blocks = re.findall(r"^:{3,}\{lang\}\s+(\w+)\n(.*?)^:{3,}\s*$", text, re.M | re.S)
+        return ("\n".join(b for lang, b in blocks if lang == "en"), "\n".join(b for lang, b in blocks if lang == "zh"))
+    return prose(path, "en"), prose(path, "zh")
+
+
+@pytest.mark.parametrize("path", CONVENTION_PAGES, ids=lambda p: p.name)
+def test_the_conventions_use_the_glossary_terms(path):
+    en_text, zh_text = _texts(path)
+    zh_text = re.sub(r"\s+", "", zh_text)  # "sigmoid 函数" and "sigmoid函数" are the same term
+    english = [e for e, _ in glossary_terms()]
     missing = [
         f"{en} → {zh}"
         for en, zh in glossary_terms()
-        if _mentions(en_text, en) and re.sub(r"\s+", "", zh) not in zh_text
+        if _mentions(_masked(en_text, en, english, re.I), en) and re.sub(r"\s+", "", zh) not in zh_text
     ]
     assert not missing, f"{path.name}: the English uses these terms but the Chinese lacks the glossary term: {missing}"
 
 
-@pytest.mark.parametrize("path", CHAPTERS + PAGES, ids=lambda p: p.name)
-def test_no_banned_translation(path):
+@pytest.mark.parametrize("path", CONVENTION_PAGES + [ROOT / "glossary.md"], ids=lambda p: p.name)
+def test_no_avoided_rendering(path):
     text = path.read_text(encoding="utf-8")
     if path.name == "glossary.md":  # the table that lists them
-        text = text.split("## 避免的译法")[0]
+        text = text.split("## 不用的写法")[0]
     found = [bad for _, bad in banned_terms() if bad and bad in text]
     assert not found, f"{path.name} uses {found}"
 

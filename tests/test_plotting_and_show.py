@@ -1,9 +1,16 @@
-"""Figures render Chinese glyphs; show_source shows the library's own text; explorers run."""
+"""Figures render Chinese glyphs; show_source shows the library's own text; explorers run.
+
+The figure set-up is one explicit call (cb.setup_figures()): importing the package and
+reading cb.CJK_FONT change nothing in Matplotlib (checked in a fresh interpreter).
+"""
 
 from __future__ import annotations
 
 import inspect
 import io
+import json
+import subprocess
+import sys
 import warnings
 
 import matplotlib
@@ -15,9 +22,55 @@ import pytest  # noqa: E402
 import ce_backprop as cb  # noqa: E402
 
 
+@pytest.fixture(scope="module", autouse=True)
+def course_figures():
+    """The chapters' setup cell: cb.setup_figures(); the rcParams are restored afterwards."""
+    with matplotlib.rc_context():
+        cb.setup_figures()
+        yield
+
+
 def test_a_cjk_font_is_configured():
     assert cb.CJK_FONT in cb.plotting.CJK_FONT_FAMILIES, cb.plotting.FONT_HELP
     assert matplotlib.rcParams["font.family"] == ["DejaVu Sans", cb.CJK_FONT]
+
+
+IMPORT_SIDE_EFFECTS = """
+import json, sys
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+from matplotlib import font_manager
+def state():
+    return (json.dumps({k: repr(v) for k, v in matplotlib.rcParams.items()}, sort_keys=True),
+            sorted(f.fname for f in font_manager.fontManager.ttflist))
+before = state()
+import ce_backprop as cb
+after_import = state()
+font = cb.CJK_FONT
+after_font = state()
+cb.show_figure  # the figure module, imported on first use
+after_module = state()
+print(json.dumps({"font": font, "import": after_import == before, "font_read": after_font == before,
+                  "module": after_module == before}))
+"""
+
+
+def test_importing_the_package_and_reading_the_font_change_nothing_in_matplotlib():
+    """issue 23: `import ce_backprop` left rcParams changed when Matplotlib was loaded first."""
+    run = subprocess.run([sys.executable, "-c", IMPORT_SIDE_EFFECTS], capture_output=True, text=True, check=True)
+    seen = json.loads(run.stdout.strip().splitlines()[-1])
+    assert seen == {"font": seen["font"], "import": True, "font_read": True, "module": True}, seen
+    assert seen["font"] in cb.plotting.CJK_FONT_FAMILIES
+
+
+def test_setup_figures_is_the_one_call_that_configures():
+    with matplotlib.rc_context():
+        matplotlib.rcdefaults()
+        assert matplotlib.rcParams["figure.dpi"] == 100
+        assert cb.setup_figures() is None  # a setup cell ending with it shows nothing
+        assert matplotlib.rcParams["figure.dpi"] == cb.plotting.FIGURE_DPI
+        assert matplotlib.rcParams["font.family"] == ["DejaVu Sans", cb.CJK_FONT]
 
 
 def test_bilingual_labels_render_without_missing_glyphs():

@@ -4,9 +4,9 @@ Each function is defined once, here, and its docstring names the chapter that
 derives it. A chapter starts with ``import ce_backprop as cb``.
 
 The core needs only NumPy. The explorers (ipywidgets, Matplotlib) and the
-plotting set-up are imported on first use (``cb.neuron_explorer``, ...), and
-the course's Matplotlib fonts are configured at import only when Matplotlib is
-already imported (the chapters import ``matplotlib.pyplot`` first).
+figures (``cb.show_figure``, ``cb.subplots``) are imported on first use.
+Importing the package changes nothing in Matplotlib: a chapter's setup cell
+calls ``cb.setup_figures()`` (see plotting.py).
 """
 
 import importlib as _importlib
@@ -84,7 +84,7 @@ from .deep_network import (
     train_deep,
 )
 from .show import show_source
-from .lang import Bilingual, join_lines
+from .lang import Bilingual, Labels, join_lines, language, set_language
 from . import exercises
 from . import autodiff
 from . import forward_mode
@@ -110,6 +110,11 @@ _LAZY = {
     "deep_explorer": "deep_explorer",
     "configure_matplotlib": "plotting",
     "find_cjk_font": "plotting",
+    "cjk_font": "plotting",
+    "setup_figures": "plotting",
+    "show_figure": "plotting",
+    "figure_outputs": "plotting",
+    "subplots": "plotting",
 }
 
 
@@ -120,8 +125,8 @@ def __getattr__(name):
         return value
     if name == "CJK_FONT":
         #: The CJK font the figures use on this machine (None: Chinese would not render).
-        value = globals()["CJK_FONT"] = __getattr__("configure_matplotlib")()
-        return value
+        #: Reading it only looks; it changes nothing in Matplotlib.
+        return __getattr__("cjk_font")()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -129,14 +134,32 @@ def __dir__():
     return sorted(set(globals()) | set(_LAZY) | {"CJK_FONT"})
 
 
-# A notebook imports matplotlib.pyplot before the course package: set the fonts now,
-# so that its first figure already renders Chinese. Without Matplotlib, nothing happens.
-if _sys.modules.get("matplotlib") is not None:
-    CJK_FONT = __getattr__("configure_matplotlib")()
+def _legacy_figure_setup() -> None:
+    """Until every chapter's setup cell calls ``cb.setup_figures()``: in a Jupyter kernel
+    that has imported Matplotlib already (a chapter's setup cell), set the figures up as
+    the import used to. Nowhere else (a script, the tests) does the import touch
+    Matplotlib. Remove this function and its call once every chapter calls it."""
+    ipython = _sys.modules.get("IPython")
+    if _sys.modules.get("matplotlib") is None or ipython is None:
+        return
+    shell = ipython.get_ipython()
+    if shell is not None and getattr(shell, "kernel", None) is not None:
+        __getattr__("setup_figures")()
+
+
+_legacy_figure_setup()
 
 __all__ = [
     "Bilingual",
     "CJK_FONT",
+    "Labels",
+    "cjk_font",
+    "figure_outputs",
+    "language",
+    "set_language",
+    "setup_figures",
+    "show_figure",
+    "subplots",
     "DEFAULT_MARGIN",
     "DEFAULT_RTOL",
     "DEFAULT_SCALE",

@@ -17,11 +17,24 @@ As a cell's result, a ``Bilingual`` is stored under two MIME types:
 
 Numbers and symbols belong to both languages: print them as they are, and use
 a ``Bilingual`` only where there are words.
+
+The language the library speaks
+-------------------------------
+:func:`language` is "both" (Chinese and English: the executed notebooks that
+the three editions are built from, Binder, a local Jupyter), or "zh" or "en"
+(an edition's own notebook in JupyterLite, whose first cell calls
+:func:`set_language`; or ``CE_BACKPROP_LANG=en jupyter lab``). In "zh" or
+"en" a ``Bilingual`` shows only that language, and a figure drawn with
+``cb.show_figure`` is rendered in that language only.
+
+Figures: :class:`Labels` is the ``t`` that ``cb.show_figure(draw)`` hands to
+``draw``: ``t("轮次", "epoch")`` is the label in the language being rendered.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -30,6 +43,44 @@ MIME_TYPE = "application/vnd.ce-backprop.bilingual"
 
 #: The book's languages, in the order the side-by-side edition shows them.
 LANGUAGES = ("zh", "en")
+
+#: What :func:`set_language` accepts: one language, or "both" (the default).
+SETTINGS = ("zh", "en", "both")
+
+#: The environment variable that sets the language when no notebook cell has.
+ENVIRONMENT_VARIABLE = "CE_BACKPROP_LANG"
+
+_chosen: str | None = None
+
+
+def set_language(lang: str | None) -> None:
+    """Make the library speak ``lang``: "zh", "en" or "both"; None goes back to the default.
+
+    The default is :data:`ENVIRONMENT_VARIABLE` if it is set, else "both".
+    An edition's JupyterLite notebook calls this in its first cell.
+    """
+    global _chosen
+    if lang is not None and lang not in SETTINGS:
+        raise ValueError(f"lang must be one of {SETTINGS} or None, got {lang!r}")
+    _chosen = lang
+
+
+def language() -> str:
+    """The language the library speaks now: "zh", "en" or "both" (see :func:`set_language`)."""
+    if _chosen is not None:
+        return _chosen
+    value = os.environ.get(ENVIRONMENT_VARIABLE, "").strip()
+    if not value:
+        return "both"
+    if value not in SETTINGS:
+        raise ValueError(f"the environment variable {ENVIRONMENT_VARIABLE} must be one of {SETTINGS}, got {value!r}")
+    return value
+
+
+def languages() -> tuple[str, ...]:
+    """The languages a figure is rendered in now: ("zh", "en"), or the one language."""
+    lang = language()
+    return LANGUAGES if lang == "both" else (lang,)
 
 
 @dataclass(frozen=True)
@@ -45,7 +96,9 @@ class Bilingual:
                 raise ValueError(f"{name} must be a str, got {type(getattr(self, name)).__name__}")
 
     def __str__(self) -> str:
-        return f"{self.zh}\n{self.en}"
+        """Both languages, Chinese first (in "zh" or "en", see :func:`language`, that one)."""
+        lang = language()
+        return f"{self.zh}\n{self.en}" if lang == "both" else self.in_language(lang)
 
     def __repr__(self) -> str:
         return str(self)
@@ -72,6 +125,32 @@ class Bilingual:
     def _repr_mimebundle_(self, include=None, exclude=None):
         payload = json.dumps({"zh": self.zh, "en": self.en}, ensure_ascii=False)
         return {"text/plain": str(self), MIME_TYPE: payload}
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The ``t`` of a figure's ``draw(t)``: ``t(zh, en)`` is the text in :attr:`lang`.
+
+    ``t`` also takes one :class:`Bilingual` (``t(cb.Bilingual(...))``) or one
+    ``str`` that both languages share (a symbol, a formula: ``t("σ(z)")``).
+    """
+
+    lang: str
+
+    def __post_init__(self):
+        if self.lang not in LANGUAGES:
+            raise ValueError(f"lang must be one of {LANGUAGES}, got {self.lang!r}")
+
+    def __call__(self, zh: "str | Bilingual", en: str | None = None) -> str:
+        if en is None:
+            if isinstance(zh, Bilingual):
+                return zh.in_language(self.lang)
+            if isinstance(zh, str):
+                return zh
+            raise ValueError(f"zh must be a str or a Bilingual, got {type(zh).__name__}")
+        if not isinstance(zh, str) or not isinstance(en, str):
+            raise ValueError("zh and en must both be str: t(\"轮次\", \"epoch\")")
+        return zh if self.lang == "zh" else en
 
 
 def join_lines(parts: Iterable["Bilingual | str"]) -> Bilingual:
