@@ -87,6 +87,7 @@ from .show import show_source
 from .lang import Bilingual, Labels, join_lines, language, set_language
 from . import exercises
 from . import autodiff
+from . import forward_mode
 from .softmax import (
     log_softmax,
     logsumexp,
@@ -186,6 +187,7 @@ __all__ = [
     "show_source",
     "exercises",
     "autodiff",
+    "forward_mode",
     "sigmoid",
     "sigmoid_prime",
     "train_neuron",
