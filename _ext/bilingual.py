@@ -132,14 +132,22 @@ class lang_pair(nodes.container):
     """A Chinese block and its English partner."""
 
 
+class lang_output(nodes.container):
+    """One language's version of a cell's output (the side-by-side edition)."""
+
+
+def visit_lang_output_html(self, node: lang_output) -> None:
+    lang = node["lang"]
+    self.body.append(f'<div class="lang-output lang-{lang}" lang="{LANGS[lang]}">\n')
+
+
 def visit_lang_block_html(self, node: lang_block) -> None:
     lang = node["lang"]
     self.body.append(f'<div class="lang-block lang-{lang}" lang="{LANGS[lang]}">\n')
 
 
 def visit_lang_pair_html(self, node: lang_pair) -> None:
-    classes = " ".join(dict.fromkeys(["lang-pair", *node.get("classes", [])]))
-    self.body.append(f'<div class="{classes}">\n')
+    self.body.append('<div class="lang-pair">\n')
 
 
 def depart_div_html(self, node) -> None:
@@ -661,6 +669,24 @@ def on_source_read_outputs(app: Sphinx, docname: str, source: list[str]) -> None
         app.env.temp_data[_OUTPUTS] = output_languages(nb["cells"])
 
 
+#: Around a printed ce_backprop.Bilingual: before the Chinese, before the English, after it.
+OUTPUT_MARKS = ("\u2062", "\u2063", "\u2064")
+_MARKED = re.compile("\u2062(.*?)\n?\u2063(.*?)\u2064", re.S)
+
+
+def resolve_marks(text: str, edition: str) -> str:
+    """A printed output in the edition's language: each marked "中文\\nEnglish" (see
+    ``ce_backprop.lang.MARKS``) becomes its Chinese or its English, or both lines
+    (side by side edition); the marks go."""
+    if not any(mark in text for mark in OUTPUT_MARKS):
+        return text
+    if edition in LANGS:
+        text = _MARKED.sub(lambda m: m.group(1) if edition == "zh" else m.group(2), text)
+    else:
+        text = _MARKED.sub(lambda m: f"{m.group(1)}\n{m.group(2)}", text)
+    return "".join(char for char in text if char not in OUTPUT_MARKS)
+
+
 def _output_block(text: str, like: nodes.literal_block) -> nodes.literal_block:
     block = like.deepcopy()
     block.children = [nodes.Text(text)]
@@ -668,17 +694,20 @@ def _output_block(text: str, like: nodes.literal_block) -> nodes.literal_block:
     return block
 
 
+def _in_output(node: nodes.Node) -> bool:
+    """Whether a node is part of a notebook cell's outputs."""
+    return any(isinstance(a, nodes.container) and a.get("nb_element") in ("cell_code_output", "mime_bundle") for a in _ancestors(node))
+
+
 def edition_outputs(doctree: nodes.Element, edition: str, outputs: dict[int, list[dict]]) -> None:
     """Each notebook output in the edition's language (see :func:`output_languages`).
 
     zh / en: a bilingual result shows that language's text; a figure drawn in the other
     language is removed; a figure's alt text is its language's. both: a bilingual result
-    becomes a zh block and an en block (a ``lang_pair``, like the prose); each figure keeps
+    becomes a zh block and an en block (``lang_output``, in a ``bilingual-output``); each figure keeps
     its own language's alt text and the class ``lang-zh`` / ``lang-en``.
     """
-    if not outputs:
-        return
-    for cell in list(doctree.findall(nodes.container)):
+    for cell in list(doctree.findall(nodes.container)) if outputs else []:
         if cell.get("nb_element") != "cell_code" or cell.get("cell_index") not in outputs:
             continue
         notes = outputs[cell["cell_index"]]
@@ -708,12 +737,15 @@ def edition_outputs(doctree: nodes.Element, edition: str, outputs: dict[int, lis
                     if edition in LANGS:
                         block.parent.replace(block, _output_block(note[edition], block))
                         continue
-                    pair = lang_pair(classes=["lang-pair", "bilingual-output"])
+                    pair = nodes.container(classes=["bilingual-output"])
                     for lang in LANGS:
-                        part = lang_block(lang=lang, classes=["lang-block", f"lang-{lang}"])
+                        part = lang_output(lang=lang, classes=["lang-output", f"lang-{lang}"])
                         part += _output_block(note[lang], block)
                         pair += part
                     block.parent.replace(block, pair)
+    for block in list(doctree.findall(nodes.literal_block)):
+        if any(mark in block.astext() for mark in OUTPUT_MARKS) and _in_output(block):
+            block.parent.replace(block, _output_block(resolve_marks(block.astext(), edition), block))
 
 
 class EditionTransform(SphinxTransform):
@@ -948,6 +980,7 @@ def setup(app: Sphinx):
     app.connect("config-inited", configure, priority=400)  # before myst-nb reads its settings
     app.add_node(lang_block, html=(visit_lang_block_html, depart_div_html))
     app.add_node(lang_pair, html=(visit_lang_pair_html, depart_div_html))
+    app.add_node(lang_output, html=(visit_lang_output_html, depart_div_html))
     app.add_directive("lang", LangDirective)
     app.connect("source-read", on_source_read)
     app.connect("source-read", on_source_read_outputs, priority=700)  # after layout.py's explorers (600)
