@@ -98,6 +98,9 @@ LADDER = (1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e-1, 1e-2)
 #: Largest multiple 4t of a step that is tried, relative to max(1, |θ_i|).
 LARGEST_REACH = 0.5
 
+#: With at least this many entries, the median of their residuals is a floor for f's noise.
+POOL = 8
+
 #: Share of a change of f that the residual of its expansion in t may take before f counts as not smooth.
 SMOOTHNESS = 0.2
 
@@ -115,10 +118,10 @@ WORDS = {
 
 #: Why an entry is inconclusive.
 REASONS = {
-    "noise": ("梯度低于舍入噪声", "gradient below the rounding noise"),
-    "noise32": ("梯度低于float32的舍入噪声", "gradient below float32 rounding noise"),
-    "flat": ("f在这些步长下不变", "f is flat at these steps"),
-    "rough": ("f在这些步长下不光滑", "f is not smooth at these steps"),
+    "noise": ("低于舍入噪声", "below rounding noise"),
+    "noise32": ("低于float32的舍入噪声", "below float32 rounding noise"),
+    "flat": ("f在这些步长下不变", "f flat at these steps"),
+    "rough": ("f在这里不光滑", "f not smooth here"),
 }
 
 
@@ -231,7 +234,8 @@ def _is_float32(values) -> bool:
     return all(float(np.float32(v)) == v for v in values)
 
 
-def _probe(f, x: np.ndarray, i: int, f0: float, t: float, g: float, noise_floor: float, x_is_32: bool) -> _Probe:
+def _evaluate(f, x: np.ndarray, i: int, t: float):
+    """f(x ± k t e_i) for k = 1, 2, 4, and the steps really taken (x is restored)."""
     flat_x = x.reshape(-1)
     old = flat_x[i]
     plus, minus, steps = [], [], []
@@ -241,26 +245,45 @@ def _probe(f, x: np.ndarray, i: int, f0: float, t: float, g: float, noise_floor:
         plus.append(_scalar_value(f(x), "at x + t e_i"))
         flat_x[i] = down
         minus.append(_scalar_value(f(x), "at x − t e_i"))
-        steps.append(up - down)  # the step really taken, twice
+        steps.append(up - down)  # twice the step really taken
     flat_x[i] = old
+    return plus, minus, steps
+
+
+def _differences(plus, minus, steps, f0):
+    """The centred differences D(t), D(2t), D(4t), the even parts E and the residuals of both expansions."""
+    D = [(p - m) / s for p, m, s in zip(plus, minus, steps)]
+    E = [(p + m) / 2 - f0 for p, m in zip(plus, minus)]
+    # odd part g t + c t³ and even part α t² + β t⁴ leave these residuals exactly 0 for polynomials
+    odd = D[2] - 5 * D[1] + 4 * D[0]
+    even = E[2] - 20 * E[1] + 64 * E[0]
+    return D, E, odd, even
+
+
+def _residual_noise(odd: float, even: float, t: float) -> float:
+    """The typical rounding error s of one value of f that explains the residuals.
+
+    Independent errors of size s in the values of f give the odd residual a
+    spread of 3.5 s/t and the even residual one of 65 s.
+    """
+    return max(abs(even) / 65.0, abs(odd) * t / 3.5)
+
+
+def _judge(plus, minus, steps, f0, t, g, noise_floor, x_i, x_is_32) -> _Probe:
     values = [f0, *plus, *minus]
     f32 = x_is_32 or _is_float32(values)
     unit = EPSILON32 if f32 else EPSILON
     sigma = max(noise_floor, ROUNDINGS * 0.5 * unit * max(abs(v) for v in values))
     if all(v == f0 for v in values):
         return _Probe("flat", 0.0, 0.0, f32)
-    D = [(p - m) / s for p, m, s in zip(plus, minus, steps)]
-    E = [(p + m) / 2 - f0 for p, m in zip(plus, minus)]
-    # residuals of the expansions: odd part g t + c t³, even part α t² + β t⁴ (exact for polynomials)
-    odd = D[2] - 5 * D[1] + 4 * D[0]
-    even = E[2] - 20 * E[1] + 64 * E[0]
+    D, E, odd, even = _differences(plus, minus, steps, f0)
     odd_noise, even_noise = 6.75 * sigma / t, 130.0 * sigma
     if abs(odd) > SMOOTHNESS * abs(D[2] - D[0]) + 2 * odd_noise or abs(even) > SMOOTHNESS * abs(E[2]) + 2 * even_noise:
         return _Probe("rough", D[0], np.inf, f32)
-    sigma = max(sigma, abs(even) / 130.0, abs(odd) * t / 6.75)
+    sigma = max(sigma, _residual_noise(odd, even, t))
     bound = SAFETY * (abs(D[1] - D[0]) / 3 + sigma / t)
     if f32:  # inside f the perturbed θ_i may be rounded to float32: the step itself is uncertain
-        bound += SAFETY * EPSILON32 * max(abs(old), 1e-30) / t * abs(D[0])
+        bound += SAFETY * EPSILON32 * abs(x_i) / t * abs(D[0])
     if abs(g - D[0]) > bound:
         return _Probe("failed", D[0], bound, f32)
     if bound <= RESOLUTION * abs(g):
@@ -572,15 +595,22 @@ def gradient_check(
     float32 = x_is_32
     undecided = list(range(n))
     seen: dict[int, set] = {i: set() for i in range(n)}
+    flat_x = x_arr.reshape(-1)
+    # the first step for every entry first: the residuals of all entries together measure f's noise
+    first = [_evaluate(f, work, i, h) for i in range(n)]
+    noise_floor = 0.0
+    if n >= POOL:
+        noise_floor = 1.5 * float(np.median([_residual_noise(*_differences(*e, f0)[2:], h) for e in first]))
     for multiple in LADDER:
         t = h * multiple
         still = []
         for i in undecided:
-            reach = LARGEST_REACH * max(1.0, abs(float(x_arr.reshape(-1)[i])))
+            reach = LARGEST_REACH * max(1.0, abs(float(flat_x[i])))
             if multiple > 1 and 4 * t > reach:
                 still.append(i)
                 continue
-            p = _probe(f, work, i, f0, t, float(flat_g[i]), 0.0, x_is_32)
+            evaluations = first[i] if multiple == 1.0 else _evaluate(f, work, i, t)
+            p = _judge(*evaluations, f0, t, float(flat_g[i]), noise_floor, float(flat_x[i]), x_is_32)
             float32 = float32 or p.float32
             if p.status in ("passed", "failed"):
                 verdicts[i], numeric[i], bounds[i], steps[i] = p.status, p.numeric, p.bound, t
