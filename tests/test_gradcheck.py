@@ -186,6 +186,7 @@ def test_taylor_test_is_inconclusive_for_a_linear_function():
         (dict(f=lambda v: np.inf), "non-finite"),
         (dict(f=lambda v: np.log(v[0] - 1.0 + 1e-7) if v[0] > 1 else np.nan), "non-finite"),
         (dict(order_test="yes"), "order_test"),
+        (dict(scale=0.0), "scale"),
     ],
 )
 def test_bad_input_names_the_argument(kwargs, match):

@@ -25,7 +25,12 @@ evaluations themselves instead of assuming a scale:
 
 At a step t an entry's error bound is
 
-    B_i = k · (|D_i(2t) − D_i(t)|/3 + σ_i/t),   k = 3,
+    B_i = k · (|D_i(2t) − D_i(t)|/3 + σ_i/t) + 4ε · max(|f|, 1),   k = 3,
+
+where the last term is the rounding of g_i itself: the analytic gradient is
+also computed in floating point, from probabilities and targets of size up to
+1 (σ(30) − 1 = −9.4e-14 comes out to ±1.1e-16), so no check can ask more of it
+(``scale`` sets that 1; the result shows the term as ``analytic_rounding``).
 
 and its verdict is *failed* if |g_i − D_i(t)| > B_i (the analytic value lies
 outside what the finite difference allows), *passed* if it lies inside and
@@ -85,6 +90,12 @@ DEFAULT_STEP = 1e-6
 
 #: The rounding error of one value of f, in units of ε|f|: f takes a few roundings, not one.
 ROUNDINGS = 4.0
+
+#: Size of the numbers an analytic gradient is built from, besides |f|: the book's gradients
+#: are differences of probabilities and targets, such as a − y, of size up to 1. A value
+#: g_i is taken to be known to ROUNDINGS · ε · max(|f(θ)|, scale) (about 1e-15): σ(30) − 1
+#: is −9.4e-14 computed to ±1.1e-16, and no gradient check can ask for more.
+DEFAULT_SCALE = 1.0
 
 #: Safety factor k of the error bound k·(truncation + noise).
 SAFETY = 3.0
@@ -269,7 +280,7 @@ def _residual_noise(odd: float, even: float, t: float) -> float:
     return max(abs(even) / 65.0, abs(odd) * t / 3.5)
 
 
-def _judge(plus, minus, steps, f0, t, g, noise_floor, x_i, x_is_32) -> _Probe:
+def _judge(plus, minus, steps, f0, t, g, noise_floor, x_i, x_is_32, scale) -> _Probe:
     values = [f0, *plus, *minus]
     f32 = x_is_32 or _is_float32(values)
     unit = EPSILON32 if f32 else EPSILON
@@ -284,6 +295,8 @@ def _judge(plus, minus, steps, f0, t, g, noise_floor, x_i, x_is_32) -> _Probe:
     bound = SAFETY * (abs(D[1] - D[0]) / 3 + sigma / t)
     if f32:  # inside f the perturbed θ_i may be rounded to float32: the step itself is uncertain
         bound += SAFETY * EPSILON32 * abs(x_i) / t * abs(D[0])
+    # g_i itself is a floating-point result, built from numbers of size max(|f|, scale)
+    bound += ROUNDINGS * unit * max(abs(f0), scale)
     if abs(g - D[0]) > bound:
         return _Probe("failed", D[0], bound, f32)
     if bound <= RESOLUTION * abs(g):
@@ -339,6 +352,7 @@ class GradientCheck:
     analytic: np.ndarray | None = None
     float32: bool = False
     order: "TaylorTest | None" = field(default=None)
+    analytic_rounding: float = 0.0
 
     @property
     def passed(self) -> bool:
@@ -550,6 +564,7 @@ def gradient_check(
     analytic,
     h: float = DEFAULT_STEP,
     *,
+    scale: float = DEFAULT_SCALE,
     order_test: bool = False,
 ) -> GradientCheck:
     """Compare an analytic gradient of scalar ``f`` at ``x`` with centred differences (appendix A).
@@ -563,7 +578,10 @@ def gradient_check(
     is, passed if all are. ``order_test=True`` also runs ``taylor_test`` along
     a random direction and fails the check if that test fails.
 
-    ``f`` must return a finite real scalar; ``x`` and ``analytic`` must be real
+    The analytic value is itself a floating-point result: the bound includes
+    its rounding, 4ε · max(|f(x)|, ``scale``) (``analytic_rounding`` of the result;
+    ``scale`` = 1 is the size of the probabilities and targets the book's
+    gradients are built from). ``f`` must return a finite real scalar; ``x`` and ``analytic`` must be real
     (a complex one raises ``ValueError``), and ``h`` > 0. Returns a
     ``GradientCheck``; its ``str()`` is e.g. ``"∂C/∂w: passed"``, or
     ``"∂C/∂w: inconclusive at 3 of 12 entries (gradient below the rounding
@@ -572,6 +590,7 @@ def gradient_check(
     name = _check_name(name)
     _check_function(f)
     h = _check_step(h)
+    scale = check_positive_finite(scale, "scale (size of the numbers the analytic gradient is built from)")
     x_in = _real_array(x, "x")
     x_is_32 = x_in.dtype == np.float32
     x_arr = x_in.astype(np.float64)
@@ -610,7 +629,7 @@ def gradient_check(
                 still.append(i)
                 continue
             evaluations = first[i] if multiple == 1.0 else _evaluate(f, work, i, t)
-            p = _judge(*evaluations, f0, t, float(flat_g[i]), noise_floor, float(flat_x[i]), x_is_32)
+            p = _judge(*evaluations, f0, t, float(flat_g[i]), noise_floor, float(flat_x[i]), x_is_32, scale)
             float32 = float32 or p.float32
             if p.status in ("passed", "failed"):
                 verdicts[i], numeric[i], bounds[i], steps[i] = p.status, p.numeric, p.bound, t
@@ -628,6 +647,7 @@ def gradient_check(
         status = next((s for s in ("noise", "flat", "rough") if s in seen[i]), "noise")
         reasons[i] = "noise32" if status == "noise" and float32 else status
 
+    analytic_rounding = ROUNDINGS * (EPSILON32 if float32 else EPSILON) * max(abs(f0), scale)
     shape = x_arr.shape
     verdicts, reasons = verdicts.reshape(shape), reasons.reshape(shape)
     numeric, bounds, steps = numeric.reshape(shape), bounds.reshape(shape), steps.reshape(shape)
@@ -649,7 +669,8 @@ def gradient_check(
     ratios = np.nan_to_num(ratios, nan=0.0, posinf=np.inf)
     if n == 0:
         return GradientCheck(name, 0.0, DEFAULT_THRESHOLD, 0.0, (), None, None, 0.0, "passed",
-                             verdicts, reasons, numeric, steps, bounds, analytic_arr, float32, order)
+                             verdicts, reasons, numeric, steps, bounds, analytic_arr, float32, order,
+                             analytic_rounding)
     flat = int(np.argmax(np.where(np.isfinite(bounds.reshape(-1)), ratios.reshape(-1), -1.0)))
     if verdict == "failed" and np.any(verdicts == "failed"):
         failed_ratios = np.where(verdicts.reshape(-1) == "failed", ratios.reshape(-1), -1.0)
@@ -674,4 +695,5 @@ def gradient_check(
         analytic_arr,
         float32,
         order,
+        analytic_rounding,
     )
