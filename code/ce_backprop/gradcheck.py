@@ -15,9 +15,12 @@ evaluations themselves instead of assuming a scale:
 * **rounding noise** σ of one value of f: a few units in the last place of the
   largest |f| seen (2⁻⁵³ relative in float64, 2⁻²⁴ when every value of f is a
   float32 number, which the checker detects), or more if the values of f
-  scatter more than that: the even and odd parts of f at t, 2t and 4t must lie
-  on polynomials in t (even: t², t⁴; odd: t, t³), and what is left over is
-  counted as noise;
+  scatter more than that: the even and odd parts of f at t, 2t, 4t and 8t must
+  lie on polynomials in t (even: t², t⁴; odd: t, t³), and what is left over
+  (four residuals) is counted as noise. The noise is a property of f, not of
+  the entry: with three entries or more, 1.5 × the median over the entries is a
+  floor for each, and what an entry showed at one step stays a floor for its
+  larger steps;
 * **smoothness**: the same residuals, compared with the changes of f they sit
   in, say whether the expansion in t holds at all (it does not across a kink,
   or where f is computed so coarsely that it is a staircase); where it does not,
@@ -36,7 +39,7 @@ and its verdict is *failed* if |g_i − D_i(t)| > B_i (the analytic value lies
 outside what the finite difference allows), *passed* if it lies inside and
 B_i ≤ τ |g_i| with τ = 1 % (the finite difference resolves the entry), and
 otherwise not yet decided. An undecided entry is tried again at the steps
-10t, 100t, …, 10⁵t and then t/10, t/100 (each costs six more evaluations of f);
+10t, 100t, …, 10⁵t and then t/10, t/100 (each costs eight more evaluations of f);
 an entry that no step decides is *inconclusive*, with the reason: gradient
 below the rounding noise, f flat at these steps, or f not smooth there. The
 check as a whole is failed if any entry is, passed if every entry is, and
@@ -65,7 +68,7 @@ How other libraries choose steps and tolerances, and where this one differs:
   difference cannot see an entry (neither library can say that), tries larger
   steps for entries buried in noise (σ′(25) ≈ 1.4e-11 is resolved at t ≈ 0.01,
   near the best step (3ε|f|/|f‴|)^{1/3}), and detects f that works in float32
-  instead of assuming float64. It costs six evaluations of f per entry (PyTorch
+  instead of assuming float64. It costs eight evaluations of f per entry (PyTorch
   two, JAX two per direction), which is fine for the book's small checks.
 """
 
@@ -109,8 +112,8 @@ LADDER = (1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e-1, 1e-2)
 #: Largest multiple 4t of a step that is tried, relative to max(1, |θ_i|).
 LARGEST_REACH = 0.5
 
-#: With at least this many entries, the median of their residuals is a floor for f's noise.
-POOL = 8
+#: With at least this many entries, 1.5 × the median of their residual noise is a floor for f's noise.
+POOL = 3
 
 #: Share of a change of f that the residual of its expansion in t may take before f counts as not smooth.
 SMOOTHNESS = 0.2
@@ -228,12 +231,12 @@ def relative_error(analytic, numeric, floor: float = 1e-12) -> float:
 
 # --- one entry at one step ----------------------------------------------------------------
 
-_MULTIPLES = (1.0, 2.0, 4.0)
+_MULTIPLES = (1.0, 2.0, 4.0, 8.0)
 
 
 @dataclass
 class _Probe:
-    """f along e_i at ±t, ±2t, ±4t, and what the entry's verdict is at that step."""
+    """What an entry's verdict is at one step, from f along e_i at ±t, ±2t, ±4t, ±8t."""
 
     status: str  # "passed", "failed", "noise", "flat", "rough"
     numeric: float
@@ -246,7 +249,7 @@ def _is_float32(values) -> bool:
 
 
 def _evaluate(f, x: np.ndarray, i: int, t: float):
-    """f(x ± k t e_i) for k = 1, 2, 4, and the steps really taken (x is restored)."""
+    """f(x ± k t e_i) for k = 1, 2, 4, 8, and the steps really taken (x is restored)."""
     flat_x = x.reshape(-1)
     old = flat_x[i]
     plus, minus, steps = [], [], []
@@ -261,23 +264,46 @@ def _evaluate(f, x: np.ndarray, i: int, t: float):
     return plus, minus, steps
 
 
+#: For independent rounding errors of typical size s in the values of f: the spread of each
+#: residual below, in units of s/t (odd) and s (even), and its worst case, in units of σ/t and σ.
+_ODD_SPREAD, _ODD_WORST = (3.49, 1.67), (6.75, 3.375)
+_EVEN_SPREAD, _EVEN_WORST = (65.4, 65.4), (130.0, 130.0)
+
+
 def _differences(plus, minus, steps, f0):
-    """The centred differences D(t), D(2t), D(4t), the even parts E and the residuals of both expansions."""
+    """The centred differences D(kt), the even parts E(kt) and the residuals of both expansions.
+
+    Odd part g t + c t³ and even part α t² + β t⁴: for k = 1, 2, 4 and for
+    k = 2, 4, 8 the residuals D(4) − 5D(2) + 4D(1) and E(4) − 20E(2) + 64E(1)
+    (in steps of t, 2t, …) vanish for these polynomials; what is left is rounding
+    noise or a failure of the expansion.
+    """
     D = [(p - m) / s for p, m, s in zip(plus, minus, steps)]
     E = [(p + m) / 2 - f0 for p, m in zip(plus, minus)]
-    # odd part g t + c t³ and even part α t² + β t⁴ leave these residuals exactly 0 for polynomials
-    odd = D[2] - 5 * D[1] + 4 * D[0]
-    even = E[2] - 20 * E[1] + 64 * E[0]
+    odd = (D[2] - 5 * D[1] + 4 * D[0], D[3] - 5 * D[2] + 4 * D[1])
+    even = (E[2] - 20 * E[1] + 64 * E[0], E[3] - 20 * E[2] + 64 * E[1])
     return D, E, odd, even
 
 
-def _residual_noise(odd: float, even: float, t: float) -> float:
-    """The typical rounding error s of one value of f that explains the residuals.
+def _residual_noise(odd, even, t: float) -> float:
+    """The typical rounding error s of one value of f that the residuals show."""
+    return max(
+        *(abs(r) * t / c for r, c in zip(odd, _ODD_SPREAD)),
+        *(abs(r) / c for r, c in zip(even, _EVEN_SPREAD)),
+    )
 
-    Independent errors of size s in the values of f give the odd residual a
-    spread of 3.5 s/t and the even residual one of 65 s.
-    """
-    return max(abs(even) / 65.0, abs(odd) * t / 3.5)
+
+def _smooth(D, E, odd, even, sigma: float, t: float) -> bool:
+    """Do the residuals fit in SMOOTHNESS of the changes they sit in, plus twice the worst noise?"""
+    odd_ok = all(
+        abs(r) <= SMOOTHNESS * abs(D[j + 2] - D[j]) + 2 * c * sigma / t
+        for j, (r, c) in enumerate(zip(odd, _ODD_WORST))
+    )
+    even_ok = all(
+        abs(r) <= SMOOTHNESS * abs(E[j + 2]) + 2 * c * sigma
+        for j, (r, c) in enumerate(zip(even, _EVEN_WORST))
+    )
+    return odd_ok and even_ok
 
 
 def _judge(plus, minus, steps, f0, t, g, noise_floor, x_i, x_is_32, scale) -> _Probe:
@@ -288,8 +314,7 @@ def _judge(plus, minus, steps, f0, t, g, noise_floor, x_i, x_is_32, scale) -> _P
     if all(v == f0 for v in values):
         return _Probe("flat", 0.0, 0.0, f32)
     D, E, odd, even = _differences(plus, minus, steps, f0)
-    odd_noise, even_noise = 6.75 * sigma / t, 130.0 * sigma
-    if abs(odd) > SMOOTHNESS * abs(D[2] - D[0]) + 2 * odd_noise or abs(even) > SMOOTHNESS * abs(E[2]) + 2 * even_noise:
+    if not _smooth(D, E, odd, even, sigma, t):
         return _Probe("rough", D[0], np.inf, f32)
     sigma = max(sigma, _residual_noise(odd, even, t))
     bound = SAFETY * (abs(D[1] - D[0]) / 3 + sigma / t)
@@ -617,9 +642,10 @@ def gradient_check(
     flat_x = x_arr.reshape(-1)
     # the first step for every entry first: the residuals of all entries together measure f's noise
     first = [_evaluate(f, work, i, h) for i in range(n)]
-    noise_floor = 0.0
-    if n >= POOL:
-        noise_floor = 1.5 * float(np.median([_residual_noise(*_differences(*e, f0)[2:], h) for e in first]))
+    residual = [_residual_noise(*_differences(*e, f0)[2:], h) for e in first]
+    noise_floor = 1.5 * float(np.median(residual)) if n >= POOL else 0.0
+    # what an entry's own residuals showed at an earlier step stays a floor for its later steps
+    floors = [noise_floor] * n
     for multiple in LADDER:
         t = h * multiple
         still = []
@@ -629,7 +655,9 @@ def gradient_check(
                 still.append(i)
                 continue
             evaluations = first[i] if multiple == 1.0 else _evaluate(f, work, i, t)
-            p = _judge(*evaluations, f0, t, float(flat_g[i]), noise_floor, float(flat_x[i]), x_is_32, scale)
+            floor = floors[i] if multiple >= 1 else noise_floor  # a smaller step is for kinks, not noise
+            p = _judge(*evaluations, f0, t, float(flat_g[i]), floor, float(flat_x[i]), x_is_32, scale)
+            floors[i] = max(floors[i], _residual_noise(*_differences(*evaluations, f0)[2:], t))
             float32 = float32 or p.float32
             if p.status in ("passed", "failed"):
                 verdicts[i], numeric[i], bounds[i], steps[i] = p.status, p.numeric, p.bound, t
