@@ -145,7 +145,10 @@ def live_links(app: Sphinx, docname: str) -> tuple[str, str | None]:
     # beside the one JupyterLite copy (_build/html/lite/): tools/build_editions.py.
     depth = docname.count("/") + 1
     name = docname.rsplit("/", 1)[-1] + ".ipynb"
-    lite = "../" * depth + "lite/lab/index.html?path=" + quote(name)
+    ed = edition(app.config)
+    # the zh and en editions open their own notebook (tools/build_lite.py), side by side the bilingual one
+    folder = "" if ed == "both" else f"{ed}/"
+    lite = "../" * depth + "lite/lab/index.html?path=" + quote(folder + name)
     options = app.config.html_theme_options or {}
     repo = (options.get("repository_url") or "").rstrip("/")
     hub = ((options.get("launch_buttons") or {}).get("binderhub_url") or "").rstrip("/")
@@ -174,7 +177,7 @@ def explorer_note_html(lite: str, binder: str | None, settings: list[str], ed: s
     if binder:
         links.append(
             f'<a class="explorer-binder" href="{html.escape(binder)}" target="_blank" rel="noopener">'
-            + _bilingual_html("在Binder上运行", "Run on Binder", ed)
+            + _bilingual_html("在Binder上运行（中英双语笔记本）", "Run on Binder (the bilingual notebook)", ed)
             + "</a>"
         )
     text = [f'<p class="explorer-say">{say}</p>', f'<p class="explorer-links">{" ".join(links)}</p>']

@@ -206,3 +206,35 @@ def test_the_side_by_side_mini_book_shows_both_and_marks_each(mini):
 def test_each_edition_keeps_its_own_figure(mini):
     zh, en = (re.search(r'src="_images/(\w+)\.png"', _article((mini[e] / "page.html").read_text(encoding="utf-8")))[1] for e in ("zh", "en"))
     assert zh != en
+
+
+# --- JupyterLite: each edition's own notebook ----------------------------------------------
+
+def test_an_editions_jupyterlite_notebook_speaks_its_language():
+    sys.path.insert(0, str(ROOT / "tools"))
+    from build_lite import clean_notebook, edition_notebook
+
+    md = nbformat.v4.new_markdown_cell
+    cells = [
+        md("# 1 标题 · Title"),
+        md("| 量 · quantity | 说明 · meaning |\n|---|---|\n| $x$ · $x$ | 输入 · the input |"),
+        md("**关于原文：符号 · About the source: the sign**"),
+        *_notebook_with_outputs()[1:],
+    ]
+    text = nbformat.writes(nbformat.v4.new_notebook(cells=cells))
+    for lang, other in (("zh", "en"), ("en", "zh")):
+        nb = json.loads(clean_notebook(edition_notebook(text, lang)))
+        first, *rest = nb["cells"]
+        assert first["cell_type"] == "code" and f'set_language("{lang}")' in "".join(first["source"])
+        markdown = "\n".join("".join(c["source"]) for c in rest if c["cell_type"] == "markdown")
+        outputs = json.dumps([c.get("outputs", []) for c in rest], ensure_ascii=False)
+        assert not any(other in c.get("metadata", {}).get("tags", []) for c in rest)
+        assert " · " not in markdown and r"\zhen" not in markdown
+        figures = [o for c in rest for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+        assert [o["metadata"]["ce_backprop"]["lang"] for o in figures] == [lang]
+        assert "\\u2062" not in outputs and "\u2062" not in outputs
+        if lang == "en":
+            assert not HAN.search(markdown) and not HAN.search(outputs.replace("\\u", ""))
+            assert "# 1 Title" in markdown and r"\text{truncation}" in markdown and "About the source: the sign" in markdown
+        else:
+            assert "# 1 标题" in markdown and "test accuracy" not in outputs and "gradient check passed" not in outputs
