@@ -184,6 +184,12 @@ _TEX_WORDS = {
     "sigma": "σ", "delta": "δ", "eta": "η", "partial": "∂", "varepsilon": "ε", "epsilon": "ε",
     "to": "→", "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "times": "×", "cdot": "·",
     "infty": "∞", "approx": "≈", "ne": "≠", "odot": "⊙", "top": "ᵀ", "sum": "Σ", "quad": " ",
+    "ell": "ℓ", "alpha": "α", "beta": "β", "gamma": "γ", "theta": "θ", "lambda": "λ", "mu": "μ",
+    "pi": "π", "psi": "ψ", "nabla": "∇", "prod": "∏", "in": "∈", "pm": "±", "mid": "|", "qquad": " ",
+    "lVert": "‖", "rVert": "‖", "Vert": "‖", "left": "", "right": "", "bigl": "", "bigr": "", "Bigl": "", "Bigr": "",
+    # formatting commands: their argument is the text
+    "operatorname": "", "mathrm": "", "text": "", "mathbf": "", "mathcal": "", "boldsymbol": "", "textrm": "", "mathit": "",
+    "tilde": "", "bar": "", "hat": "",
 }
 
 
@@ -191,6 +197,7 @@ def _plain(markdown: str) -> str:
     """Caption Markdown (with inline TeX) as plain text for an alt attribute."""
     text = re.sub(r"\{\w+\}`([^`]*)`", r"\1", markdown)  # {eq}`x` → x
     text = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", r"\1/\2", text)
+    text = re.sub(r"\\zhen\{([^{}]*)\}\{([^{}]*)\}", r"\1 / \2", text)
     text = re.sub(r"\\([A-Za-z]+)", lambda m: _TEX_WORDS.get(m.group(1), m.group(1)), text)
     text = re.sub(r"[*_`${}\\]", "", text)
     return re.sub(r"\s+", " ", text).strip()

@@ -238,3 +238,113 @@ def test_an_editions_jupyterlite_notebook_speaks_its_language():
             assert "# 1 Title" in markdown and r"\text{truncation}" in markdown and "About the source: the sign" in markdown
         else:
             assert "# 1 标题" in markdown and "test accuracy" not in outputs and "gradient check passed" not in outputs
+
+
+# --- the built site (`make build`; tools/build_editions.py --editions zh,en is enough) ---------------
+
+from html.parser import HTMLParser  # noqa: E402
+
+#: Chapters whose stored outputs still print in both languages (their authors re-execute them
+#: with cb.Bilingual): strict xfail, so a chapter that starts passing must leave this list.
+NOT_YET_ONE_LANGUAGE = {p.stem for p in CHAPTERS}
+#: Three English words in a row (each of two letters or more): a sentence, not a symbol or a name.
+ENGLISH_SENTENCE = re.compile(r"\b[A-Za-z]{2,}(?:[ ,;:'’-]+[A-Za-z]{2,}){2,}\b")
+#: What may stay English in the Chinese edition's outputs: Python's own messages and names.
+ENGLISH_ALLOWED = re.compile(r"(?m)^\s*(?:Traceback|[A-Z]\w*(?:Error|Warning|Exception)\b).*$|\b(?:True|False|None|nan|inf)\b")
+
+
+class _Outputs(HTMLParser):
+    """The text of a page's cell outputs (code listings that an output shows left out),
+    and the alt texts of the article's images."""
+
+    def __init__(self):
+        super().__init__()
+        self.depth, self.skip, self.in_article = 0, 0, False
+        self.texts, self.alts, self.stack = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        classes = (attrs.get("class") or "").split()
+        if tag == "article":
+            self.in_article = True
+        if tag == "img" and self.in_article:
+            self.alts.append(attrs.get("alt") or "")
+        if tag in ("img", "br", "hr", "input", "meta", "link"):
+            return
+        entering_output = "cell_output" in classes
+        listing = self.depth and any(c.startswith("highlight-") and c not in ("highlight-none", "highlight-myst-ansi", "highlight-text") for c in classes)
+        self.stack.append((entering_output, listing))
+        self.depth += entering_output
+        self.skip += bool(listing)
+
+    def handle_endtag(self, tag):
+        if tag == "article":
+            self.in_article = False
+        if tag in ("img", "br", "hr", "input", "meta", "link") or not self.stack:
+            return
+        entering_output, listing = self.stack.pop()
+        self.depth -= entering_output
+        self.skip -= bool(listing)
+
+    def handle_data(self, data):
+        if self.depth and not self.skip:
+            self.texts.append(data)
+
+
+def _page_outputs(site: Path, edition: str, stem: str) -> _Outputs:
+    parser = _Outputs()
+    parser.feed((site / edition / "chapters" / f"{stem}.html").read_text(encoding="utf-8"))
+    return parser
+
+
+@pytest.fixture(scope="module")
+def site() -> Path:
+    if not all((HTML / edition / "index.html").exists() for edition in ("zh", "en")):
+        pytest.fail("the site is not built: run `make build` (make test does it first)")
+    return HTML
+
+
+def _chapters():
+    return [pytest.param(p.stem, marks=pytest.mark.xfail(strict=True, reason="outputs not yet through cb.Bilingual"))
+            if p.stem in NOT_YET_ONE_LANGUAGE else p.stem for p in CHAPTERS]
+
+
+@pytest.mark.parametrize("stem", _chapters())
+def test_the_english_edition_shows_no_chinese_in_outputs_or_alt_texts(site, stem):
+    found = _page_outputs(site, "en", stem)
+    chinese = [t.strip()[:60] for t in found.texts if HAN.search(t)]
+    assert chinese == [], chinese[:8]
+    assert [a for a in found.alts if HAN.search(a)] == []
+
+
+@pytest.mark.parametrize("stem", _chapters())
+def test_the_chinese_edition_prints_no_english_sentences(site, stem):
+    text = ENGLISH_ALLOWED.sub("", "".join(_page_outputs(site, "zh", stem).texts))
+    sentences = ENGLISH_SENTENCE.findall(text)
+    assert sentences == [], sentences[:8]
+
+
+def test_the_english_search_index_holds_no_chinese(site):
+    index = (site / "en" / "searchindex.js").read_text(encoding="utf-8")
+    assert sorted(set(HAN.findall(index)))[:20] == []
+
+
+@pytest.mark.parametrize("stem", [p.stem for p in CHAPTERS])
+def test_each_edition_shows_the_figures_drawn_in_its_language(site, stem):
+    """A figure drawn per language (cb.show_figure) appears in its own edition only."""
+    import base64
+    import hashlib
+
+    cells = json.loads((ROOT / "chapters" / f"{stem}.ipynb").read_text(encoding="utf-8"))["cells"]
+    by_lang = {"zh": set(), "en": set()}
+    for cell in cells:
+        for out in cell.get("outputs", []):
+            lang = (out.get("metadata") or {}).get("ce_backprop", {}).get("lang")
+            if lang in by_lang and "image/png" in out.get("data", {}):
+                png = out["data"]["image/png"]
+                by_lang[lang].add(hashlib.sha256(base64.b64decode("".join(png) if isinstance(png, list) else png)).hexdigest())
+    for edition, other in (("zh", "en"), ("en", "zh")):
+        page = (site / edition / "chapters" / f"{stem}.html").read_text(encoding="utf-8")
+        shown = set(re.findall(r'src="[^"]*?([0-9a-f]{64})\.png"', page))
+        assert by_lang[edition] <= shown, f"{edition}: {len(by_lang[edition] - shown)} of its figures missing"
+        assert not (by_lang[other] & shown), f"{edition} shows {len(by_lang[other] & shown)} figures drawn in {other}"
