@@ -48,6 +48,20 @@ sidebar, the page titles, cross-reference texts and the search index):
     split-column cell holds exactly one " · ", between its Chinese and its
     English text;
   - any other header ("#", a symbol) marks a shared column, kept whole.
+
+  The separator is the first " · " outside brackets (（…）, (…), […], 【…】), so
+  "a ± b（广播 · broadcast）· a ± b (broadcast)" is cut after the closing "）"; after a
+  full-width closing bracket the space before the dot may be left out.
+* words inside formulas: ``\zhen{中文}{English}`` in any formula (display or inline) becomes
+  ``\text{中文}`` (zh), ``\text{English}`` (en) or ``\text{中文 / English}`` (both), before
+  the maths is rendered (STYLE.md §2);
+* the cells' outputs (:func:`edition_outputs`): a result that is a ``ce_backprop.Bilingual``
+  (MIME type ``application/vnd.ce-backprop.bilingual``) shows its edition's language, and
+  in the side-by-side edition a zh and an en block (``lang_output``); a printed
+  ``Bilingual`` (between the invisible marks :data:`OUTPUT_MARKS`) keeps its edition's
+  half and the rest of its line; a figure that ``cb.show_figure`` drew in the other
+  language is removed, and each figure gets its own language's alt text. The search
+  index, built from the same tree, so holds one language too.
 """
 
 from __future__ import annotations
