@@ -52,8 +52,8 @@ sidebar, the page titles, cross-reference texts and the search index):
   The separator is the first " · " outside brackets (（…）, (…), […], 【…】), so
   "a ± b（广播 · broadcast）· a ± b (broadcast)" is cut after the closing "）"; after a
   full-width closing bracket the space before the dot may be left out.
-* words inside formulas: ``\zhen{中文}{English}`` in any formula (display or inline) becomes
-  ``\text{中文}`` (zh), ``\text{English}`` (en) or ``\text{中文 / English}`` (both), before
+* words inside formulas: ``\\zhen{中文}{English}`` in any formula (display or inline) becomes
+  ``\\text{中文}`` (zh), ``\\text{English}`` (en) or ``\\text{中文 / English}`` (both), before
   the maths is rendered (STYLE.md §2);
 * the cells' outputs (:func:`edition_outputs`): a result that is a ``ce_backprop.Bilingual``
   (MIME type ``application/vnd.ce-backprop.bilingual``) shows its edition's language, and

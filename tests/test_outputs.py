@@ -348,3 +348,11 @@ def test_each_edition_shows_the_figures_drawn_in_its_language(site, stem):
         shown = set(re.findall(r'src="[^"]*?([0-9a-f]{64})\.png"', page))
         assert by_lang[edition] <= shown, f"{edition}: {len(by_lang[edition] - shown)} of its figures missing"
         assert not (by_lang[other] & shown), f"{edition} shows {len(by_lang[other] & shown)} figures drawn in {other}"
+
+
+def test_alt_texts_keep_no_latex_commands():
+    from bilingual import _plain
+
+    text = _plain(r"**Figure 5.2** $\operatorname{softmax}(z)$ and $\lVert \partial C/\partial W^{(\ell)} \rVert$ per layer")
+    assert text == "Figure 5.2 softmax(z) and ‖ ∂ C/∂ W^(ℓ) ‖ per layer"
+    assert not re.search(r"operatorname|\bell\b|lVert", text)
