@@ -323,8 +323,8 @@ def pair_blocks(app: Sphinx, doctree: nodes.document) -> None:
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
-#: A heading's own number ("1.2 ", "3. ", "4 "), kept in both single-language editions.
-_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+")
+#: A heading's own number ("1.2 ", "3. ", "4 ", the appendix's "A.1 "), kept in both single-language editions.
+_NUMBER = re.compile(r"^\s*(?:[A-Z](?:\.\d+)+|\d+(?:\.\d+)*)\.?\s+")
 
 
 _OPENING, _CLOSING = "(（[【", ")）]】"
@@ -720,13 +720,15 @@ def _in_output(node: nodes.Node) -> bool:
     return any(isinstance(a, nodes.container) and a.get("nb_element") in ("cell_code_output", "mime_bundle") for a in _ancestors(node))
 
 
-def edition_outputs(doctree: nodes.Element, edition: str, outputs: dict[int, list[dict]]) -> None:
+def edition_outputs(doctree: nodes.Element, edition: str, outputs: dict[int, list[dict]], both_figures: str = "both") -> None:
     """Each notebook output in the edition's language (see :func:`output_languages`).
 
     zh / en: a bilingual result shows that language's text; a figure drawn in the other
     language is removed; a figure's alt text is its language's. both: a bilingual result
     becomes a zh block and an en block (``lang_output``, in a ``bilingual-output``); each figure keeps
-    its own language's alt text and the class ``lang-zh`` / ``lang-en``.
+    its own language's alt text and the class ``lang-zh`` / ``lang-en``, unless
+    ``both_figures`` (the config value ``course_both_figures``) names one language: then
+    the side-by-side edition shows that language's renderings only (lighter pages).
     """
     for cell in list(doctree.findall(nodes.container)) if outputs else []:
         if cell.get("nb_element") != "cell_code" or cell.get("cell_index") not in outputs:
@@ -743,7 +745,8 @@ def edition_outputs(doctree: nodes.Element, edition: str, outputs: dict[int, lis
                 if note is None:
                     continue
                 lang = note["lang"]
-                if edition in LANGS and lang not in (None, edition):
+                keep = edition if edition in LANGS else (both_figures if both_figures in LANGS else None)
+                if keep and lang not in (None, keep):
                     bundle.parent.remove(bundle)
                     break
                 if note["alt"]:
@@ -780,7 +783,8 @@ class EditionTransform(SphinxTransform):
     def apply(self, **kwargs) -> None:
         pair_blocks(self.app, self.document)
         resolve_words_in_maths(self.document, self.config.course_edition)
-        edition_outputs(self.document, self.config.course_edition, self.env.temp_data.get(_OUTPUTS) or {})
+        edition_outputs(self.document, self.config.course_edition, self.env.temp_data.get(_OUTPUTS) or {},
+                        self.config.course_both_figures)
         if self.config.course_edition in LANGS:
             make_edition(self.document, self.config.course_edition)
 
@@ -1006,6 +1010,8 @@ def setup(app: Sphinx):
     app.connect("source-read", on_source_read)
     app.connect("source-read", on_source_read_outputs, priority=700)  # after layout.py's explorers (600)
     app.add_config_value("course_edition", "both", "env", types=[str])
+    # The side-by-side edition's figures drawn per language: "both" renderings, or only "zh" / "en".
+    app.add_config_value("course_both_figures", "both", "env", types=[str])
     app.add_transform(EditionTransform)
     app.connect("doctree-read", split_toctree_captions)
     app.connect("doctree-resolved", split_references_in_blocks)

@@ -137,6 +137,10 @@ def test_edition_outputs_on_a_document_tree(edition):
         assert [i["classes"] for i in images.values()] == [["lang-zh"], ["lang-en"]]
         assert [(o["lang"], o.astext()) for o in doc.findall(bilingual.lang_output)] == [("zh", "中"), ("en", "en")]
         assert texts == ["中", "en", "通过\npassed ✓"]
+    if edition == "both":  # course_both_figures = "zh": the side-by-side edition's figures in Chinese only
+        doc = nodes.section("", _cell(0, _bundle("image/png", nodes.image(uri="build/aaa.png")), _bundle("image/png", nodes.image(uri="build/bbb.png"))))
+        edition_outputs(doc, "both", notes, both_figures="zh")
+        assert [i["uri"] for i in doc.findall(nodes.image)] == ["build/aaa.png"]
 
 
 # --- a small book, built in each edition ------------------------------------------------------

@@ -178,7 +178,7 @@ def training_explorer(hidden=32, eta=0.5, epochs=10, cost="cross_entropy", batch
 
     data = load_digits_split()
     style, layout = _style(8)
-    h_slider = widgets.IntSlider(value=hidden, min=4, max=128, step=4, description=label("隐藏单元数", "hidden units"), style=style, layout=layout)
+    h_slider = widgets.IntSlider(value=hidden, min=4, max=128, step=4, description=label("d₁ 隐藏单元数", "d₁ hidden units"), style=style, layout=layout)
     eta_slider = widgets.FloatLogSlider(value=eta, base=10, min=-2, max=1, step=0.05, description=label("η 学习率", "η learning rate"), readout_format=".3f", style=style, layout=layout)
     epoch_slider = widgets.IntSlider(value=epochs, min=1, max=100, step=1, description=label("轮数", "epochs"), style=style, layout=layout)
     cost_menu = widgets.Dropdown(
