@@ -248,9 +248,13 @@ def test_an_editions_jupyterlite_notebook_speaks_its_language():
 
 from html.parser import HTMLParser  # noqa: E402
 
-#: Chapters whose stored outputs still print in both languages (their authors re-execute them
-#: with cb.Bilingual): strict xfail, so a chapter that starts passing must leave this list.
-NOT_YET_ONE_LANGUAGE = {p.stem for p in CHAPTERS}
+#: Chapters whose stored outputs still print words of the other language in an edition (their
+#: authors rewrite the prints with cb.Bilingual): strict xfail, so a chapter that starts passing
+#: must leave its list. Measured on the build of 2026-12-02 14:37.
+NOT_YET_ENGLISH_ONLY = {"01_single_neuron", "02_quadratic_vs_cross_entropy", "03_softmax_cross_entropy",
+                        "04_backprop_three_layer", "05_deep_networks"}
+NOT_YET_CHINESE_ONLY = NOT_YET_ENGLISH_ONLY | {"06_autodiff"}
+NOT_YET_ONE_LANGUAGE = NOT_YET_ENGLISH_ONLY | NOT_YET_CHINESE_ONLY
 #: Three English words in a row (each of two letters or more): a sentence, not a symbol or a name.
 ENGLISH_SENTENCE = re.compile(r"\b[A-Za-z]{2,}(?:[ ,;:'’-]+[A-Za-z]{2,}){2,}\b")
 #: What may stay English in the Chinese edition's outputs: Python's own messages and names.
@@ -308,12 +312,12 @@ def site() -> Path:
     return HTML
 
 
-def _chapters():
+def _chapters(not_yet: set[str]):
     return [pytest.param(p.stem, marks=pytest.mark.xfail(strict=True, reason="outputs not yet through cb.Bilingual"))
-            if p.stem in NOT_YET_ONE_LANGUAGE else p.stem for p in CHAPTERS]
+            if p.stem in not_yet else p.stem for p in CHAPTERS]
 
 
-@pytest.mark.parametrize("stem", _chapters())
+@pytest.mark.parametrize("stem", _chapters(NOT_YET_ENGLISH_ONLY))
 def test_the_english_edition_shows_no_chinese_in_outputs_or_alt_texts(site, stem):
     found = _page_outputs(site, "en", stem)
     chinese = [t.strip()[:60] for t in found.texts if HAN.search(t)]
@@ -321,7 +325,7 @@ def test_the_english_edition_shows_no_chinese_in_outputs_or_alt_texts(site, stem
     assert [a for a in found.alts if HAN.search(a)] == []
 
 
-@pytest.mark.parametrize("stem", _chapters())
+@pytest.mark.parametrize("stem", _chapters(NOT_YET_CHINESE_ONLY))
 def test_the_chinese_edition_prints_no_english_sentences(site, stem):
     text = ENGLISH_ALLOWED.sub("", "".join(_page_outputs(site, "zh", stem).texts))
     sentences = ENGLISH_SENTENCE.findall(text)
@@ -331,8 +335,8 @@ def test_the_chinese_edition_prints_no_english_sentences(site, stem):
 def test_the_english_search_index_holds_no_chinese(site):
     index = (site / "en" / "searchindex.js").read_text(encoding="utf-8")
     chinese = sorted(set(HAN.findall(index)))[:20]
-    if chinese and NOT_YET_ONE_LANGUAGE:
-        pytest.xfail(f"chapters {sorted(NOT_YET_ONE_LANGUAGE)} still print Chinese in the English edition: {chinese}")
+    if chinese and NOT_YET_ENGLISH_ONLY:
+        pytest.xfail(f"chapters {sorted(NOT_YET_ENGLISH_ONLY)} still print Chinese in the English edition: {chinese}")
     assert chinese == []
 
 
