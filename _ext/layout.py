@@ -111,6 +111,15 @@ def _value_text(model: dict) -> str | None:
     return f"{desc} = {value}"
 
 
+def _one_language(setting: str, ed: str) -> str:
+    """A control's setting ("w₀ 初始权重 · w₀ initial weight = 0.6") in the edition's language:
+    the description and the value are each cut at their " · " (ce_backprop.lang.label)."""
+    from bilingual import split_text
+
+    description, equals, value = setting.partition(" = ")
+    return split_text(description, ed) + equals + split_text(value, ed)
+
+
 def static_explorer(state: dict, model_id: str) -> tuple[list[dict], list[str]] | None:
     """The outputs an explorer had drawn when saved, and its control settings.
 
@@ -136,7 +145,10 @@ def live_links(app: Sphinx, docname: str) -> tuple[str, str | None]:
     # beside the one JupyterLite copy (_build/html/lite/): tools/build_editions.py.
     depth = docname.count("/") + 1
     name = docname.rsplit("/", 1)[-1] + ".ipynb"
-    lite = "../" * depth + "lite/lab/index.html?path=" + quote(name)
+    ed = edition(app.config)
+    # the zh and en editions open their own notebook (tools/build_lite.py), side by side the bilingual one
+    folder = "" if ed == "both" else f"{ed}/"
+    lite = "../" * depth + "lite/lab/index.html?path=" + quote(folder + name)
     options = app.config.html_theme_options or {}
     repo = (options.get("repository_url") or "").rstrip("/")
     hub = ((options.get("launch_buttons") or {}).get("binderhub_url") or "").rstrip("/")
@@ -165,7 +177,7 @@ def explorer_note_html(lite: str, binder: str | None, settings: list[str], ed: s
     if binder:
         links.append(
             f'<a class="explorer-binder" href="{html.escape(binder)}" target="_blank" rel="noopener">'
-            + _bilingual_html("在Binder上运行", "Run on Binder", ed)
+            + _bilingual_html("在Binder上运行（中英双语笔记本）", "Run on Binder (the bilingual notebook)", ed)
             + "</a>"
         )
     text = [f'<p class="explorer-say">{say}</p>', f'<p class="explorer-links">{" ".join(links)}</p>']
@@ -202,6 +214,7 @@ def make_explorers_static(app: Sphinx, docname: str, nb: dict) -> int:
             if saved is None:
                 continue  # a widget with no saved state shows nothing rather than a dead control
             drawn, settings = saved
+            settings = [_one_language(s, ed) for s in settings]
             shown = "; ".join(settings)
             zh_alt = f"交互式探索器的图（{shown}）" if shown else "交互式探索器的图"
             en_alt = f"The interactive explorer's figure ({shown})" if shown else "The interactive explorer's figure"
@@ -220,7 +233,8 @@ def make_explorers_static(app: Sphinx, docname: str, nb: dict) -> int:
                         data = {"text/plain": data["text/plain"]}
                     else:
                         continue
-                    outputs.append({"output_type": "display_data", "metadata": {}, "data": data})
+                    # the figure's language and size (cb.show_figure), which bilingual.py reads
+                    outputs.append({"output_type": "display_data", "metadata": item.get("metadata") or {}, "data": data})
                 elif item.get("output_type") == "stream":
                     outputs.append(item)
             count += 1

@@ -167,7 +167,8 @@ def test_each_page_of_each_edition_reads_in_its_language(page, base_url, edition
         lite = page.locator("a.lite-launch")
         assert lite.get_attribute("target") == "_blank"
         notebook = path.removeprefix("chapters/").removesuffix(".html")
-        assert lite.evaluate("a => a.href") == f"{base_url}lite/lab/index.html?path={notebook}.ipynb"
+        folder = "" if edition == "both" else f"{edition}/"  # zh, en: the edition's own notebook
+        assert lite.evaluate("a => a.href") == f"{base_url}lite/lab/index.html?path={folder}{notebook}.ipynb"
     # maths is typeset: no raw TeX delimiters left in the prose
     assert page.locator("mjx-container").count() > 0
     raw = page.evaluate(
@@ -289,9 +290,9 @@ def test_a_chapter_opens_in_jupyterlite_in_a_new_tab(page, base_url, edition):
             link.click()
         lite = new_tab.value
         lite.wait_for_load_state()
-        assert "/lite/lab/index.html?path=01_single_neuron.ipynb" in lite.url
-        assert f"/{edition}/" not in lite.url
+        assert f"/lite/lab/index.html?path={edition}/01_single_neuron.ipynb" in lite.url
+        assert f"/{edition}/lite/" not in lite.url  # the one JupyterLite beside the editions
         title = lite.wait_for_selector(".jp-Notebook .jp-MarkdownOutput h1", timeout=60000)
-        assert "单个神经元" in title.inner_text() and "A single neuron" in title.inner_text()  # one bilingual notebook
+        assert "单个神经元" in title.inner_text() and "A single neuron" not in title.inner_text()  # the zh notebook
         assert lite.locator(".jp-Notebook .jp-CodeCell").count() > 0
     assert page.blocked and all("/pyodide/" in url for url in page.blocked), page.blocked

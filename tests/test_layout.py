@@ -266,7 +266,8 @@ def test_an_explorer_becomes_its_saved_figure_with_live_links(edition):
     assert figure["data"] == {"image/png": png}
     html = note["data"]["text/html"]
     # the page is <edition>/chapters/05_deep.html; the one JupyterLite is <site>/lite/
-    assert 'href="../../lite/lab/index.html?path=05_deep.ipynb" target="_blank"' in html
+    folder = f"{edition}/" if edition else ""  # zh and en open their edition's own notebook
+    assert f'href="../../lite/lab/index.html?path={folder}05_deep.ipynb" target="_blank"' in html
     assert "https://mybinder.org/v2/gh/owner/repo/main?urlpath=lab/tree/chapters/05_deep.ipynb" in html
     assert "η 学习率 = 0.15" in html
     assert ('lang="zh-Hans"' in html) == (edition != "en")
@@ -360,8 +361,8 @@ def _explorer_problems(page, path: str) -> list[str]:
         if cell.locator(".cell_output img").count() < 1:
             found.append(f"explorer {i + 1} shows no saved figure")
         lite = cell.locator("a.explorer-lite")
-        if lite.count() != 1 or lite.get_attribute("target") != "_blank" or not (
-            lite.get_attribute("href") or "").endswith(f"lite/lab/index.html?path={stem}.ipynb"):
+        if lite.count() != 1 or lite.get_attribute("target") != "_blank" or not re.search(
+                rf"lite/lab/index\.html\?path=(?:zh/|en/)?{re.escape(stem)}\.ipynb$", lite.get_attribute("href") or ""):
             found.append(f"explorer {i + 1} has no JupyterLite link opening {stem}.ipynb in a new tab")
         binder = cell.locator("a.explorer-binder")
         if binder.count() != 1 or not (binder.get_attribute("href") or "").endswith(f"chapters/{stem}.ipynb"):
