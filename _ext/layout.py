@@ -508,8 +508,10 @@ CODE_PROMPTS = {
 
 def configure(app: Sphinx, config) -> None:
     config.html_static_path = [*config.html_static_path, str(STATIC)]
-    # templates/layout.html: no search index on pages other than search.html.
-    config.templates_path = [*config.templates_path, str(Path(__file__).with_name("templates"))]
+    # templates/layout.html: no search index on pages other than search.html; the
+    # sidebar buttons with their tooltips in the edition's language. First in the path,
+    # before the themes' components folders, so that these copies are the ones used.
+    config.templates_path = [str(Path(__file__).with_name("templates")), *config.templates_path]
     show, hide = CODE_PROMPTS[edition(config)]
     config.nb_code_prompt_show, config.nb_code_prompt_hide = show, hide
     # One search box per page: the header's. The sidebar's copy is left out.

@@ -116,7 +116,28 @@
     ".bd-article .pst-scrollable-table-container",
   ].join(", ");
 
+  // --- The sidebar buttons in the article's header (☰ and "on this page") ---
+  // pydata-sphinx-theme and sphinx-book-theme bind their handlers to the first
+  // .primary-toggle / .secondary-toggle of the page, which is a hidden copy in the
+  // navbar; the visible buttons did nothing. Each visible one passes its click on.
+  function forwardToggles() {
+    [".primary-toggle", ".secondary-toggle"].forEach(function (selector) {
+      var all = document.querySelectorAll(selector);
+      for (var i = 1; i < all.length; i++) {
+        all[i].addEventListener("click", function (event) {
+          event.preventDefault();
+          event.stopImmediatePropagation();
+          this.blur();
+          var tip = window.bootstrap && window.bootstrap.Tooltip && window.bootstrap.Tooltip.getInstance(this);
+          if (tip) tip.hide();
+          all[0].click();
+        });
+      }
+    });
+  }
+
   function start() {
+    forwardToggles();
     openTarget();
     Array.prototype.forEach.call(document.querySelectorAll(".bd-article .cell_output pre"), splitLines);
     Array.prototype.forEach.call(document.querySelectorAll(SCROLLERS), watch);
