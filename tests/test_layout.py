@@ -320,6 +320,18 @@ def test_chinese_punctuation_stays_with_the_maths_before_it():
     assert para.astext() == "设x，则 y ok"
 
 
+def test_an_opening_bracket_stays_with_the_maths_after_it_and_no_comma_is_doubled():
+    # "，" twice in the paragraph: each comma stays where it is, once (a Text is found by identity)
+    para = nodes.paragraph("", "", nodes.Text("设（"), nodes.math("", "x"), nodes.Text("），"), nodes.math("", "y"),
+                           nodes.Text("，"), nodes.math("", "z"), nodes.Text("，完"))
+    doc = nodes.document(None, None)
+    doc += para
+    layout.keep_punctuation_with_math(None, doc)
+    groups = [g.astext() for g in doc.findall(lambda n: isinstance(n, nodes.inline) and "nobr" in n["classes"])]
+    assert groups == ["（x），", "y，", "z，"]
+    assert para.astext() == "设（x），y，z，完"
+
+
 def test_equations_are_renumbered_per_chapter():
     title = lambda text: nodes.title("", text)  # noqa: E731
     env = SimpleNamespace(

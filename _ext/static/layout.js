@@ -22,24 +22,6 @@
   }
   window.addEventListener("hashchange", openTarget);
 
-  // A wide figure (two panels side by side) sits in a box of its own, which on a
-  // phone shows it at a readable size and scrolls sideways (layout.css).
-  function markWideFigures() {
-    var images = document.querySelectorAll(".bd-article .cell_output img");
-    Array.prototype.forEach.call(images, function (img) {
-      function mark() {
-        if (img.naturalWidth < 2.2 * img.naturalHeight || img.classList.contains("wide-figure")) return;
-        var box = document.createElement("div");
-        box.className = "figure-scroll";
-        img.parentNode.insertBefore(box, img);
-        box.appendChild(img);
-        img.classList.add("wide-figure");
-        watch(box);
-      }
-      if (img.complete && img.naturalWidth) mark(); else img.addEventListener("load", mark);
-    });
-  }
-
   // --- Code outputs: one element per line (hanging indent in layout.css). ---
   var TOKEN = /(<[^>]+>)|([^<]+)/g;
   function splitLines(pre) {
@@ -141,7 +123,6 @@
     openTarget();
     Array.prototype.forEach.call(document.querySelectorAll(".bd-article .cell_output pre"), splitLines);
     Array.prototype.forEach.call(document.querySelectorAll(SCROLLERS), watch);
-    markWideFigures();
     if (!observer) window.addEventListener("resize", function () {
       Array.prototype.forEach.call(document.querySelectorAll(".bd-article .scroll-box"), update);
     });
