@@ -450,6 +450,17 @@ def keep_punctuation_with_math(app: Sphinx, doctree: nodes.document) -> None:
         parent.children[start:stop] = replacement
 
 
+#: Pages whose tables are read as entries (a term and its definition, an erratum):
+#: on a phone each row becomes a card (layout.css, layout.js), not a table cut short.
+CARD_PAGES = {"glossary", "errata"}
+
+
+def mark_card_tables(app: Sphinx, doctree: nodes.document) -> None:
+    if app.env.docname in CARD_PAGES:
+        for table in doctree.findall(nodes.table):
+            table["classes"].append("table-cards")
+
+
 # ---------------------------------------------------------------------------
 # Equations numbered per chapter
 # ---------------------------------------------------------------------------
@@ -648,6 +659,7 @@ def setup(app: Sphinx):
     app.add_directive("source-aside-marker", AsideMarkerDirective)
     app.connect("doctree-read", build_asides, priority=600)  # after bilingual.py pairs the blocks
     app.connect("doctree-read", keep_punctuation_with_math, priority=600)
+    app.connect("doctree-read", mark_card_tables, priority=600)
     app.connect("env-get-updated", number_equations_per_chapter, priority=900)  # after Sphinx numbers them
     app.connect("build-finished", trim_font_awesome)
     app.add_css_file("layout.css")

@@ -118,8 +118,24 @@
     });
   }
 
+  // --- Tables read as entries (glossary, errata): each cell knows its column's name,
+  // which a phone shows above it when the rows become cards (layout.css). ---
+  function labelCards() {
+    Array.prototype.forEach.call(document.querySelectorAll(".bd-article table.table-cards"), function (table) {
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.replace(/\s+/g, " ").trim();
+      });
+      Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (tr) {
+        Array.prototype.forEach.call(tr.children, function (td, i) {
+          if (heads[i]) td.setAttribute("data-label", heads[i]);
+        });
+      });
+    });
+  }
+
   function start() {
     forwardToggles();
+    labelCards();
     openTarget();
     Array.prototype.forEach.call(document.querySelectorAll(".bd-article .cell_output pre"), splitLines);
     Array.prototype.forEach.call(document.querySelectorAll(SCROLLERS), watch);
