@@ -48,6 +48,20 @@ sidebar, the page titles, cross-reference texts and the search index):
     split-column cell holds exactly one " · ", between its Chinese and its
     English text;
   - any other header ("#", a symbol) marks a shared column, kept whole.
+
+  The separator is the first " · " outside brackets (（…）, (…), […], 【…】), so
+  "a ± b（广播 · broadcast）· a ± b (broadcast)" is cut after the closing "）"; after a
+  full-width closing bracket the space before the dot may be left out.
+* words inside formulas: ``\\zhen{中文}{English}`` in any formula (display or inline) becomes
+  ``\\text{中文}`` (zh), ``\\text{English}`` (en) or ``\\text{中文 / English}`` (both), before
+  the maths is rendered (STYLE.md §2);
+* the cells' outputs (:func:`edition_outputs`): a result that is a ``ce_backprop.Bilingual``
+  (MIME type ``application/vnd.ce-backprop.bilingual``) shows its edition's language, and
+  in the side-by-side edition a zh and an en block (``lang_output``); a printed
+  ``Bilingual`` (between the invisible marks :data:`OUTPUT_MARKS`) keeps its edition's
+  half and the rest of its line; a figure that ``cb.show_figure`` drew in the other
+  language is removed, and each figure gets its own language's alt text. The search
+  index, built from the same tree, so holds one language too.
 """
 
 from __future__ import annotations
@@ -184,6 +198,12 @@ _TEX_WORDS = {
     "sigma": "σ", "delta": "δ", "eta": "η", "partial": "∂", "varepsilon": "ε", "epsilon": "ε",
     "to": "→", "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "times": "×", "cdot": "·",
     "infty": "∞", "approx": "≈", "ne": "≠", "odot": "⊙", "top": "ᵀ", "sum": "Σ", "quad": " ",
+    "ell": "ℓ", "alpha": "α", "beta": "β", "gamma": "γ", "theta": "θ", "lambda": "λ", "mu": "μ",
+    "pi": "π", "psi": "ψ", "nabla": "∇", "prod": "∏", "in": "∈", "pm": "±", "mid": "|", "qquad": " ",
+    "lVert": "‖", "rVert": "‖", "Vert": "‖", "left": "", "right": "", "bigl": "", "bigr": "", "Bigl": "", "Bigr": "",
+    # formatting commands: their argument is the text
+    "operatorname": "", "mathrm": "", "text": "", "mathbf": "", "mathcal": "", "boldsymbol": "", "textrm": "", "mathit": "",
+    "tilde": "", "bar": "", "hat": "",
 }
 
 
@@ -191,6 +211,7 @@ def _plain(markdown: str) -> str:
     """Caption Markdown (with inline TeX) as plain text for an alt attribute."""
     text = re.sub(r"\{\w+\}`([^`]*)`", r"\1", markdown)  # {eq}`x` → x
     text = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", r"\1/\2", text)
+    text = re.sub(r"\\zhen\{([^{}]*)\}\{([^{}]*)\}", r"\1 / \2", text)
     text = re.sub(r"\\([A-Za-z]+)", lambda m: _TEX_WORDS.get(m.group(1), m.group(1)), text)
     text = re.sub(r"[*_`${}\\]", "", text)
     return re.sub(r"\s+", " ", text).strip()
@@ -302,8 +323,8 @@ def pair_blocks(app: Sphinx, doctree: nodes.document) -> None:
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
-#: A heading's own number ("1.2 ", "3. ", "4 "), kept in both single-language editions.
-_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+")
+#: A heading's own number ("1.2 ", "3. ", "4 ", the appendix's "A.1 "), kept in both single-language editions.
+_NUMBER = re.compile(r"^\s*(?:[A-Z](?:\.\d+)+|\d+(?:\.\d+)*)\.?\s+")
 
 
 _OPENING, _CLOSING = "(（[【", ")）]】"
@@ -699,13 +720,15 @@ def _in_output(node: nodes.Node) -> bool:
     return any(isinstance(a, nodes.container) and a.get("nb_element") in ("cell_code_output", "mime_bundle") for a in _ancestors(node))
 
 
-def edition_outputs(doctree: nodes.Element, edition: str, outputs: dict[int, list[dict]]) -> None:
+def edition_outputs(doctree: nodes.Element, edition: str, outputs: dict[int, list[dict]], both_figures: str = "both") -> None:
     """Each notebook output in the edition's language (see :func:`output_languages`).
 
     zh / en: a bilingual result shows that language's text; a figure drawn in the other
     language is removed; a figure's alt text is its language's. both: a bilingual result
     becomes a zh block and an en block (``lang_output``, in a ``bilingual-output``); each figure keeps
-    its own language's alt text and the class ``lang-zh`` / ``lang-en``.
+    its own language's alt text and the class ``lang-zh`` / ``lang-en``, unless
+    ``both_figures`` (the config value ``course_both_figures``) names one language: then
+    the side-by-side edition shows that language's renderings only (lighter pages).
     """
     for cell in list(doctree.findall(nodes.container)) if outputs else []:
         if cell.get("nb_element") != "cell_code" or cell.get("cell_index") not in outputs:
@@ -722,7 +745,8 @@ def edition_outputs(doctree: nodes.Element, edition: str, outputs: dict[int, lis
                 if note is None:
                     continue
                 lang = note["lang"]
-                if edition in LANGS and lang not in (None, edition):
+                keep = edition if edition in LANGS else (both_figures if both_figures in LANGS else None)
+                if keep and lang not in (None, keep):
                     bundle.parent.remove(bundle)
                     break
                 if note["alt"]:
@@ -759,7 +783,8 @@ class EditionTransform(SphinxTransform):
     def apply(self, **kwargs) -> None:
         pair_blocks(self.app, self.document)
         resolve_words_in_maths(self.document, self.config.course_edition)
-        edition_outputs(self.document, self.config.course_edition, self.env.temp_data.get(_OUTPUTS) or {})
+        edition_outputs(self.document, self.config.course_edition, self.env.temp_data.get(_OUTPUTS) or {},
+                        self.config.course_both_figures)
         if self.config.course_edition in LANGS:
             make_edition(self.document, self.config.course_edition)
 
@@ -985,6 +1010,8 @@ def setup(app: Sphinx):
     app.connect("source-read", on_source_read)
     app.connect("source-read", on_source_read_outputs, priority=700)  # after layout.py's explorers (600)
     app.add_config_value("course_edition", "both", "env", types=[str])
+    # The side-by-side edition's figures drawn per language: "both" renderings, or only "zh" / "en".
+    app.add_config_value("course_both_figures", "both", "env", types=[str])
     app.add_transform(EditionTransform)
     app.connect("doctree-read", split_toctree_captions)
     app.connect("doctree-resolved", split_references_in_blocks)

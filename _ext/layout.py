@@ -43,7 +43,9 @@ ASIDE_TAG = "source-aside"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 #: Chinese punctuation that must not start a line.
-CJK_CLOSING = "，。；：）、！？」』"
+CJK_CLOSING = "，。；：）、！？」』”’》〉】"
+#: Opening brackets and quotes that must not end a line.
+OPENING = "（(「『“‘《〈【["
 _CHAPTER_RE = re.compile(r"^\s*(\d+)(?:\s|$)")
 _TITLE_SEP = " · "
 
@@ -111,6 +113,15 @@ def _value_text(model: dict) -> str | None:
     return f"{desc} = {value}"
 
 
+def _one_language(setting: str, ed: str) -> str:
+    """A control's setting ("w₀ 初始权重 · w₀ initial weight = 0.6") in the edition's language:
+    the description and the value are each cut at their " · " (ce_backprop.lang.label)."""
+    from bilingual import split_text
+
+    description, equals, value = setting.partition(" = ")
+    return split_text(description, ed) + equals + split_text(value, ed)
+
+
 def static_explorer(state: dict, model_id: str) -> tuple[list[dict], list[str]] | None:
     """The outputs an explorer had drawn when saved, and its control settings.
 
@@ -136,7 +147,10 @@ def live_links(app: Sphinx, docname: str) -> tuple[str, str | None]:
     # beside the one JupyterLite copy (_build/html/lite/): tools/build_editions.py.
     depth = docname.count("/") + 1
     name = docname.rsplit("/", 1)[-1] + ".ipynb"
-    lite = "../" * depth + "lite/lab/index.html?path=" + quote(name)
+    ed = edition(app.config)
+    # the zh and en editions open their own notebook (tools/build_lite.py), side by side the bilingual one
+    folder = "" if ed == "both" else f"{ed}/"
+    lite = "../" * depth + "lite/lab/index.html?path=" + quote(folder + name)
     options = app.config.html_theme_options or {}
     repo = (options.get("repository_url") or "").rstrip("/")
     hub = ((options.get("launch_buttons") or {}).get("binderhub_url") or "").rstrip("/")
@@ -165,7 +179,7 @@ def explorer_note_html(lite: str, binder: str | None, settings: list[str], ed: s
     if binder:
         links.append(
             f'<a class="explorer-binder" href="{html.escape(binder)}" target="_blank" rel="noopener">'
-            + _bilingual_html("在Binder上运行", "Run on Binder", ed)
+            + _bilingual_html("在Binder上运行（中英双语笔记本）", "Run on Binder (the bilingual notebook)", ed)
             + "</a>"
         )
     text = [f'<p class="explorer-say">{say}</p>', f'<p class="explorer-links">{" ".join(links)}</p>']
@@ -202,6 +216,7 @@ def make_explorers_static(app: Sphinx, docname: str, nb: dict) -> int:
             if saved is None:
                 continue  # a widget with no saved state shows nothing rather than a dead control
             drawn, settings = saved
+            settings = [_one_language(s, ed) for s in settings]
             shown = "; ".join(settings)
             zh_alt = f"交互式探索器的图（{shown}）" if shown else "交互式探索器的图"
             en_alt = f"The interactive explorer's figure ({shown})" if shown else "The interactive explorer's figure"
@@ -220,7 +235,8 @@ def make_explorers_static(app: Sphinx, docname: str, nb: dict) -> int:
                         data = {"text/plain": data["text/plain"]}
                     else:
                         continue
-                    outputs.append({"output_type": "display_data", "metadata": {}, "data": data})
+                    # the figure's language and size (cb.show_figure), which bilingual.py reads
+                    outputs.append({"output_type": "display_data", "metadata": item.get("metadata") or {}, "data": data})
                 elif item.get("output_type") == "stream":
                     outputs.append(item)
             count += 1
@@ -405,28 +421,58 @@ def depart_lang_span_html(self, node):
 # Typography: inline maths (or code) and the Chinese punctuation after it stay together
 # ---------------------------------------------------------------------------
 
+def _position(parent: nodes.Element, child: nodes.Node) -> int:
+    """The index of this very child (docutils finds a Text by equal text, so a comma
+    elsewhere in the paragraph would do)."""
+    return next(i for i, c in enumerate(parent.children) if c is child)
+
+
 def keep_punctuation_with_math(app: Sphinx, doctree: nodes.document) -> None:
-    """Glue the Chinese closing punctuation after inline maths or inline code to it."""
+    """Glue the punctuation around inline maths or inline code to it: the closing
+    punctuation after it (so no line starts with "，" or "）") and an opening bracket or
+    quote before it (so no line ends with "（"). A formula is an atomic box, around which
+    a browser may break a line even where the punctuation forbids it."""
     for math in list(doctree.findall(lambda n: isinstance(n, (nodes.math, nodes.literal)))):
         parent = math.parent
-        if parent is None:
+        if parent is None or "nobr" in parent.get("classes", []):
             continue
-        index = parent.index(math)
+        index = _position(parent, math)
         following = parent[index + 1] if index + 1 < len(parent.children) else None
-        if not isinstance(following, nodes.Text):
-            continue
-        text = str(following)
-        run = len(text) - len(text.lstrip(CJK_CLOSING + ".,;:!?)"))
-        if not run:
+        preceding = parent[index - 1] if index > 0 else None
+        after = str(following) if isinstance(following, nodes.Text) else ""
+        before = str(preceding) if isinstance(preceding, nodes.Text) else ""
+        run = len(after) - len(after.lstrip(CJK_CLOSING + ".,;:!?)"))
+        lead = len(before) - len(before.rstrip(OPENING))
+        if not run and not lead:
             continue
         group = nodes.inline("", "", classes=["nobr"])
-        parent.replace(math, group)
-        group += math
-        group += nodes.Text(text[:run])
-        if text[run:]:
-            parent.replace(following, nodes.Text(text[run:]))
-        else:
-            parent.remove(following)
+        if lead:
+            group += nodes.Text(before[-lead:])
+        group += math  # (moves it: docutils sets its parent)
+        if run:
+            group += nodes.Text(after[:run])
+        replacement = []
+        if lead and before[:-lead]:
+            replacement.append(nodes.Text(before[:-lead]))
+        replacement.append(group)
+        if run and after[run:]:
+            replacement.append(nodes.Text(after[run:]))
+        start = index - 1 if lead else index
+        stop = index + 2 if run else index + 1
+        for node in replacement:
+            node.parent = parent
+        parent.children[start:stop] = replacement
+
+
+#: Pages whose tables are read as entries (a term and its definition, an erratum):
+#: on a phone each row becomes a card (layout.css, layout.js), not a table cut short.
+CARD_PAGES = {"glossary", "errata"}
+
+
+def mark_card_tables(app: Sphinx, doctree: nodes.document) -> None:
+    if app.env.docname in CARD_PAGES:
+        for table in doctree.findall(nodes.table):
+            table["classes"].append("table-cards")
 
 
 # ---------------------------------------------------------------------------
@@ -508,8 +554,10 @@ CODE_PROMPTS = {
 
 def configure(app: Sphinx, config) -> None:
     config.html_static_path = [*config.html_static_path, str(STATIC)]
-    # templates/layout.html: no search index on pages other than search.html.
-    config.templates_path = [*config.templates_path, str(Path(__file__).with_name("templates"))]
+    # templates/layout.html: no search index on pages other than search.html; the
+    # sidebar buttons with their tooltips in the edition's language. First in the path,
+    # before the themes' components folders, so that these copies are the ones used.
+    config.templates_path = [str(Path(__file__).with_name("templates")), *config.templates_path]
     show, hide = CODE_PROMPTS[edition(config)]
     config.nb_code_prompt_show, config.nb_code_prompt_hide = show, hide
     # One search box per page: the header's. The sidebar's copy is left out.
@@ -625,6 +673,7 @@ def setup(app: Sphinx):
     app.add_directive("source-aside-marker", AsideMarkerDirective)
     app.connect("doctree-read", build_asides, priority=600)  # after bilingual.py pairs the blocks
     app.connect("doctree-read", keep_punctuation_with_math, priority=600)
+    app.connect("doctree-read", mark_card_tables, priority=600)
     app.connect("env-get-updated", number_equations_per_chapter, priority=900)  # after Sphinx numbers them
     app.connect("build-finished", trim_font_awesome)
     app.add_css_file("layout.css")

@@ -35,6 +35,7 @@ PAGES = ["intro.html", "glossary.html", "errata.html"] + [f"chapters/{p.stem}.ht
         ("4 三层网络 · A network · with a dot", "4 三层网络", "4 A network · with a dot"),  # the first " · " only
         ("3.6 梯度：δ = a − y · The gradient: δ = a − y", "3.6 梯度：δ = a − y", "3.6 The gradient: δ = a − y"),
         ("No separator", "No separator", "No separator"),
+        ("A.1 中心差分有多准 · How accurate is a centred difference?", "A.1 中心差分有多准", "A.1 How accurate is a centred difference?"),
     ],
 )
 def test_split_text_keeps_one_language_and_the_number(text, zh, en):

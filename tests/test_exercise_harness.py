@@ -1,9 +1,16 @@
 """The exercise checker's harness: a right answer passes, each kind of wrong one is named."""
 
+import dataclasses
+import json
+import re
+
 import numpy as np
 import pytest
 
+from ce_backprop import Bilingual
 from ce_backprop.exercises import Case, Hint, run_cases
+from ce_backprop.exercises._harness import bilingual_name
+from ce_backprop.lang import MIME_TYPE
 
 SIGN = Hint("符号反了", "the sign is flipped")
 CASES = [
@@ -15,7 +22,20 @@ CASES = [
 def test_right_answer_passes():
     result = run_cases("double", lambda x: 2 * x, CASES)
     assert result.passed and bool(result) and result.cases_run == 2
-    assert str(result) == "✓ double: 通过 · passed (2 cases)"
+    assert (result.text.zh, result.text.en) == ("✓ double：通过（2个用例）", "✓ double: passed (2 cases)")
+    assert str(result) == "✓ " + str(Bilingual("double：通过（2个用例）", "double: passed (2 cases)"))  # printed: the mark, then the marks the build reads
+    assert json.loads(result._repr_mimebundle_()[MIME_TYPE]) == {"zh": result.text.zh, "en": result.text.en}
+
+
+def test_names_in_both_languages():
+    assert bilingual_name("偏置梯度 · bias gradient") == Bilingual("偏置梯度", "bias gradient")
+    assert bilingual_name("softmax backward · softmax的反向传播") == Bilingual("softmax的反向传播", "softmax backward")
+    assert bilingual_name("relu_backward") == Bilingual("relu_backward", "relu_backward")
+    result = run_cases(Bilingual("加倍", "double"), lambda x: -2 * x, [dataclasses.replace(CASES[0], name=Bilingual("一个向量", "a vector"))])
+    zh, en = result.text.zh.splitlines(), result.text.en.splitlines()
+    assert zh[:2] == ["✗ 加倍：用例“一个向量”未通过", "  符号反了"] and zh[2].startswith("  与正确答案的最大差：")
+    assert en[:2] == ["✗ double: failed on the case 'a vector'", "  the sign is flipped"]
+    assert not re.search(r"[A-Za-z]{3,}", result.text.zh) and not re.search(r"[\u4e00-\u9fff]", result.text.en)
 
 
 def test_wrong_sign_names_the_case_and_hint():

@@ -17,7 +17,7 @@ from ce_backprop.exercises import chapter4 as ex
 def test_bias_gradient_right_answer_passes():
     result = cb.exercises.check_bias_gradient(lambda dZ: dZ.sum(axis=0))
     assert result.passed and result.cases_run == 3
-    assert str(result).startswith("✓ 偏置梯度 · bias gradient: 通过 · passed")
+    assert result.text.zh.startswith("✓ 偏置梯度：通过") and result.text.en.startswith("✓ bias gradient: passed")
 
 
 @pytest.mark.parametrize("wrong, hint", [

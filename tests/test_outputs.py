@@ -137,6 +137,10 @@ def test_edition_outputs_on_a_document_tree(edition):
         assert [i["classes"] for i in images.values()] == [["lang-zh"], ["lang-en"]]
         assert [(o["lang"], o.astext()) for o in doc.findall(bilingual.lang_output)] == [("zh", "中"), ("en", "en")]
         assert texts == ["中", "en", "通过\npassed ✓"]
+    if edition == "both":  # course_both_figures = "zh": the side-by-side edition's figures in Chinese only
+        doc = nodes.section("", _cell(0, _bundle("image/png", nodes.image(uri="build/aaa.png")), _bundle("image/png", nodes.image(uri="build/bbb.png"))))
+        edition_outputs(doc, "both", notes, both_figures="zh")
+        assert [i["uri"] for i in doc.findall(nodes.image)] == ["build/aaa.png"]
 
 
 # --- a small book, built in each edition ------------------------------------------------------
@@ -206,3 +210,160 @@ def test_the_side_by_side_mini_book_shows_both_and_marks_each(mini):
 def test_each_edition_keeps_its_own_figure(mini):
     zh, en = (re.search(r'src="_images/(\w+)\.png"', _article((mini[e] / "page.html").read_text(encoding="utf-8")))[1] for e in ("zh", "en"))
     assert zh != en
+
+
+# --- JupyterLite: each edition's own notebook ----------------------------------------------
+
+def test_an_editions_jupyterlite_notebook_speaks_its_language():
+    sys.path.insert(0, str(ROOT / "tools"))
+    from build_lite import clean_notebook, edition_notebook
+
+    md = nbformat.v4.new_markdown_cell
+    cells = [
+        md("# 1 标题 · Title"),
+        md("| 量 · quantity | 说明 · meaning |\n|---|---|\n| $x$ · $x$ | 输入 · the input |"),
+        md("**关于原文：符号 · About the source: the sign**"),
+        *_notebook_with_outputs()[1:],
+    ]
+    text = nbformat.writes(nbformat.v4.new_notebook(cells=cells))
+    for lang, other in (("zh", "en"), ("en", "zh")):
+        nb = json.loads(clean_notebook(edition_notebook(text, lang)))
+        first, *rest = nb["cells"]
+        assert first["cell_type"] == "code" and f'set_language("{lang}")' in "".join(first["source"])
+        markdown = "\n".join("".join(c["source"]) for c in rest if c["cell_type"] == "markdown")
+        outputs = json.dumps([c.get("outputs", []) for c in rest], ensure_ascii=False)
+        assert not any(other in c.get("metadata", {}).get("tags", []) for c in rest)
+        assert " · " not in markdown and r"\zhen" not in markdown
+        figures = [o for c in rest for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+        assert [o["metadata"]["ce_backprop"]["lang"] for o in figures] == [lang]
+        assert "\\u2062" not in outputs and "\u2062" not in outputs
+        if lang == "en":
+            assert not HAN.search(markdown) and not HAN.search(outputs.replace("\\u", ""))
+            assert "# 1 Title" in markdown and r"\text{truncation}" in markdown and "About the source: the sign" in markdown
+        else:
+            assert "# 1 标题" in markdown and "test accuracy" not in outputs and "gradient check passed" not in outputs
+
+
+# --- the built site (`make build`; tools/build_editions.py --editions zh,en is enough) ---------------
+
+from html.parser import HTMLParser  # noqa: E402
+
+#: Chapters whose stored outputs still print words of the other language in an edition (their
+#: authors rewrite the prints with cb.Bilingual): strict xfail, so a chapter that starts passing
+#: must leave its list. Measured on the build of 2026-12-02 14:37.
+NOT_YET_ENGLISH_ONLY = {"01_single_neuron", "02_quadratic_vs_cross_entropy", "03_softmax_cross_entropy",
+                        "04_backprop_three_layer", "05_deep_networks"}
+NOT_YET_CHINESE_ONLY = NOT_YET_ENGLISH_ONLY | {"06_autodiff"}
+NOT_YET_ONE_LANGUAGE = NOT_YET_ENGLISH_ONLY | NOT_YET_CHINESE_ONLY
+#: Three English words in a row (each of two letters or more): a sentence, not a symbol or a name.
+ENGLISH_SENTENCE = re.compile(r"\b[A-Za-z]{2,}(?:[ ,;:'’-]+[A-Za-z]{2,}){2,}\b")
+#: What may stay English in the Chinese edition's outputs: Python's own messages and names.
+ENGLISH_ALLOWED = re.compile(r"(?m)^\s*(?:Traceback|[A-Z]\w*(?:Error|Warning|Exception)\b).*$|\b(?:True|False|None|nan|inf)\b")
+
+
+class _Outputs(HTMLParser):
+    """The text of a page's cell outputs (code listings that an output shows left out),
+    and the alt texts of the article's images."""
+
+    def __init__(self):
+        super().__init__()
+        self.depth, self.skip, self.in_article = 0, 0, False
+        self.texts, self.alts, self.stack = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        classes = (attrs.get("class") or "").split()
+        if tag == "article":
+            self.in_article = True
+        if tag == "img" and self.in_article:
+            self.alts.append(attrs.get("alt") or "")
+        if tag in ("img", "br", "hr", "input", "meta", "link"):
+            return
+        entering_output = "cell_output" in classes
+        listing = self.depth and any(c.startswith("highlight-") and c not in ("highlight-none", "highlight-myst-ansi", "highlight-text") for c in classes)
+        self.stack.append((entering_output, listing))
+        self.depth += entering_output
+        self.skip += bool(listing)
+
+    def handle_endtag(self, tag):
+        if tag == "article":
+            self.in_article = False
+        if tag in ("img", "br", "hr", "input", "meta", "link") or not self.stack:
+            return
+        entering_output, listing = self.stack.pop()
+        self.depth -= entering_output
+        self.skip -= bool(listing)
+
+    def handle_data(self, data):
+        if self.depth and not self.skip:
+            self.texts.append(data)
+
+
+def _page_outputs(site: Path, edition: str, stem: str) -> _Outputs:
+    parser = _Outputs()
+    parser.feed((site / edition / "chapters" / f"{stem}.html").read_text(encoding="utf-8"))
+    return parser
+
+
+@pytest.fixture(scope="module")
+def site() -> Path:
+    if not all((HTML / edition / "index.html").exists() for edition in ("zh", "en")):
+        pytest.fail("the site is not built: run `make build` (make test does it first)")
+    return HTML
+
+
+def _chapters(not_yet: set[str]):
+    return [pytest.param(p.stem, marks=pytest.mark.xfail(strict=True, reason="outputs not yet through cb.Bilingual"))
+            if p.stem in not_yet else p.stem for p in CHAPTERS]
+
+
+@pytest.mark.parametrize("stem", _chapters(NOT_YET_ENGLISH_ONLY))
+def test_the_english_edition_shows_no_chinese_in_outputs_or_alt_texts(site, stem):
+    found = _page_outputs(site, "en", stem)
+    chinese = [t.strip()[:60] for t in found.texts if HAN.search(t)]
+    assert chinese == [], chinese[:8]
+    assert [a for a in found.alts if HAN.search(a)] == []
+
+
+@pytest.mark.parametrize("stem", _chapters(NOT_YET_CHINESE_ONLY))
+def test_the_chinese_edition_prints_no_english_sentences(site, stem):
+    text = ENGLISH_ALLOWED.sub("", "".join(_page_outputs(site, "zh", stem).texts))
+    sentences = ENGLISH_SENTENCE.findall(text)
+    assert sentences == [], sentences[:8]
+
+
+def test_the_english_search_index_holds_no_chinese(site):
+    index = (site / "en" / "searchindex.js").read_text(encoding="utf-8")
+    chinese = sorted(set(HAN.findall(index)))[:20]
+    if chinese and NOT_YET_ENGLISH_ONLY:
+        pytest.xfail(f"chapters {sorted(NOT_YET_ENGLISH_ONLY)} still print Chinese in the English edition: {chinese}")
+    assert chinese == []
+
+
+@pytest.mark.parametrize("stem", [p.stem for p in CHAPTERS])
+def test_each_edition_shows_the_figures_drawn_in_its_language(site, stem):
+    """A figure drawn per language (cb.show_figure) appears in its own edition only."""
+    import base64
+    import hashlib
+
+    cells = json.loads((ROOT / "chapters" / f"{stem}.ipynb").read_text(encoding="utf-8"))["cells"]
+    by_lang = {"zh": set(), "en": set()}
+    for cell in cells:
+        for out in cell.get("outputs", []):
+            lang = (out.get("metadata") or {}).get("ce_backprop", {}).get("lang")
+            if lang in by_lang and "image/png" in out.get("data", {}):
+                png = out["data"]["image/png"]
+                by_lang[lang].add(hashlib.sha256(base64.b64decode("".join(png) if isinstance(png, list) else png)).hexdigest())
+    for edition, other in (("zh", "en"), ("en", "zh")):
+        page = (site / edition / "chapters" / f"{stem}.html").read_text(encoding="utf-8")
+        shown = set(re.findall(r'src="[^"]*?([0-9a-f]{64})\.png"', page))
+        assert by_lang[edition] <= shown, f"{edition}: {len(by_lang[edition] - shown)} of its figures missing"
+        assert not (by_lang[other] & shown), f"{edition} shows {len(by_lang[other] & shown)} figures drawn in {other}"
+
+
+def test_alt_texts_keep_no_latex_commands():
+    from bilingual import _plain
+
+    text = _plain(r"**Figure 5.2** $\operatorname{softmax}(z)$ and $\lVert \partial C/\partial W^{(\ell)} \rVert$ per layer")
+    assert text == "Figure 5.2 softmax(z) and ‖ ∂ C/∂ W^(ℓ) ‖ per layer"
+    assert not re.search(r"operatorname|\bell\b|lVert", text)

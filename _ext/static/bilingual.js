@@ -96,17 +96,30 @@
     if (!match || !host) return;
     var a = document.createElement("a");
     a.className = "btn btn-sm lite-launch";
-    a.href = new URL("../lite/lab/index.html?path=" + encodeURIComponent(match[1] + ".ipynb"), editionRoot()).toString();
+    // The zh and en editions open their own notebook (lite/zh/, lite/en/: one language, the
+    // library set to speak it); the side-by-side edition opens the bilingual one.
+    var folder = edition === "both" ? "" : edition + "/";
+    a.href = new URL("../lite/lab/index.html?path=" + folder + encodeURIComponent(match[1] + ".ipynb"), editionRoot()).toString();
     a.target = "_blank";
     a.rel = "noopener";
     a.innerHTML = '▶ <span class="lite-launch-label">JupyterLite</span>';
     a.title = {
-      zh: "在浏览器中运行本章（新标签页，无需服务器）",
-      en: "Run this chapter in the browser (new tab, no server)",
-      both: "在浏览器中运行本章 · Run this chapter in the browser (new tab, no server)",
+      zh: "在浏览器中运行本章的中文版笔记本（新标签页，无需服务器）",
+      en: "Run this chapter's English notebook in the browser (new tab, no server)",
+      both: "在浏览器中运行本章的中英双语笔记本 · Run this chapter's bilingual notebook in the browser (new tab, no server)",
     }[edition];
     a.setAttribute("aria-label", a.title);
     host.parentNode.insertBefore(a, host.nextSibling);
+    // Binder runs the repository's own notebook, which is bilingual in every edition: say so on its button.
+    var binderNote = {
+      zh: "（Binder打开的是中英双语笔记本）",
+      en: " (Binder opens the bilingual Chinese and English notebook)",
+      both: "（中英双语笔记本 · the bilingual notebook）",
+    }[edition];
+    document.querySelectorAll('a[href*="mybinder.org"], a[href*="/v2/gh/"]').forEach(function (link) {
+      var title = link.getAttribute("title") || link.getAttribute("data-bs-original-title") || link.textContent.trim();
+      if (title.indexOf(binderNote) < 0) link.setAttribute("title", title + binderNote);
+    });
   }
 
   // Search results: snippets as readable text, with the maths as plain symbols, not raw LaTeX.
@@ -135,14 +148,20 @@
     if (typeof Search === "undefined" || !Search.htmlToText) return;  // not the search page
     Search.htmlToText = function (htmlString, anchor) {
       var doc = new DOMParser().parseFromString(htmlString, "text/html");
-      doc.querySelectorAll(".headerlink, script, style").forEach(function (el) { el.remove(); });
+      // Only the article's own text: not the header's buttons ("Binder .ipynb .pdf"), the
+      // page's contents list, the fold toggles' labels, equation numbers or copy buttons.
+      doc.querySelectorAll(
+        ".headerlink, script, style, .bd-header-article, .bd-sidebar-secondary, .prev-next-area, " +
+        ".bd-footer-article, .eqno, .copybtn, details.hide > summary, .explorer-links"
+      ).forEach(function (el) { el.remove(); });
       // The maths is typeset at build time: a display keeps its TeX in data-tex, and
       // every formula its MathML, whose text is the formula's symbols.
       doc.querySelectorAll(".math").forEach(function (el) {
         var tex = el.getAttribute("data-tex"), mml = el.querySelector("math");
         el.textContent = " " + (tex ? texToText(tex) : mml ? mml.textContent : texToText(el.textContent)) + " ";
       });
-      var main = (anchor && doc.querySelector('[role="main"] ' + anchor)) || doc.querySelector('[role="main"]');
+      var root = doc.querySelector("article.bd-article") ? "article.bd-article" : '[role="main"]';
+      var main = (anchor && doc.querySelector(root + " " + anchor)) || doc.querySelector(root);
       return main ? main.textContent.replace(/\s+/g, " ") : "";
     };
   }

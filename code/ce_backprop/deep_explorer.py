@@ -11,6 +11,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .deep_network import deep_init, train_deep
+from .explorers import _style
+from .lang import Bilingual, label
+from .plotting import show_figure
 
 
 def deep_explorer(depth=4, activation="sigmoid", init="xavier", scale=1.0, eta=0.5, epochs=10,
@@ -28,20 +31,19 @@ def deep_explorer(depth=4, activation="sigmoid", init="xavier", scale=1.0, eta=0
     from .data import load_digits_split
 
     data = load_digits_split()
-    style = {"description_width": "9em"}
-    layout = widgets.Layout(width="28em")
-    depth_slider = widgets.IntSlider(value=depth, min=1, max=8, step=1, description="隐藏层数 hidden layers", style=style, layout=layout)
+    style, layout = _style(9)
+    depth_slider = widgets.IntSlider(value=depth, min=1, max=8, step=1, description=label("隐藏层数", "hidden layers"), style=style, layout=layout)
     act_menu = widgets.Dropdown(options=[("sigmoid", "sigmoid"), ("tanh", "tanh"), ("ReLU", "relu")],
-                                value=activation, description="激活函数 activation", style=style, layout=layout)
-    init_menu = widgets.Dropdown(options=[("Xavier/Glorot", "xavier"), ("He", "he"), ("尺度 scale c/√fan_in", "scale")],
-                                 value=init, description="初始化 init", style=style, layout=layout)
-    scale_slider = widgets.FloatLogSlider(value=scale, base=10, min=-2, max=1, step=0.05, description="c 尺度 scale",
+                                value=activation, description=label("激活函数", "activation"), style=style, layout=layout)
+    init_menu = widgets.Dropdown(options=[("Xavier/Glorot", "xavier"), ("He", "he"), (label("尺度 c/√fan_in", "scale c/√fan_in"), "scale")],
+                                 value=init, description=label("初始化", "initialisation"), style=style, layout=layout)
+    scale_slider = widgets.FloatLogSlider(value=scale, base=10, min=-2, max=1, step=0.05, description=label("尺度 c", "scale c"),
                                           readout_format=".2f", style=style, layout=layout)
-    eta_slider = widgets.FloatLogSlider(value=eta, base=10, min=-2, max=1, step=0.05, description="η 学习率",
+    eta_slider = widgets.FloatLogSlider(value=eta, base=10, min=-2, max=1, step=0.05, description=label("η 学习率", "η learning rate"),
                                         readout_format=".3f", style=style, layout=layout)
-    epoch_slider = widgets.IntSlider(value=epochs, min=1, max=60, step=1, description="epochs 轮数", style=style, layout=layout)
-    button = widgets.Button(description="训练 Train", button_style="primary")
-    bar = widgets.IntProgress(value=0, min=0, max=epochs, description="轮次 epoch", style=style, layout=layout)
+    epoch_slider = widgets.IntSlider(value=epochs, min=1, max=60, step=1, description=label("轮数", "epochs"), style=style, layout=layout)
+    button = widgets.Button(description=label("训练", "Train"), button_style="primary")
+    bar = widgets.IntProgress(value=0, min=0, max=epochs, description=label("轮数", "epoch"), style=style, layout=layout)
     out = widgets.Output()
 
     def run(_=None):
@@ -60,27 +62,31 @@ def deep_explorer(depth=4, activation="sigmoid", init="xavier", scale=1.0, eta=0
                                  eta_slider.value, rng, X_val=data.X_test, y_val=data.y_test, progress=progress)
         except ValueError as err:           # divergence: say so instead of drawing NaN
             with out:
-                print(f"训练发散 training diverged: {err}")
+                print(Bilingual(f"训练发散：{err}", f"training diverged: {err}"))
             return
-        with out:
-            ep = np.arange(hist.epochs + 1)
+        ep = np.arange(hist.epochs + 1)
+
+        def figure(t):
             fig, (ax_g, ax_a) = plt.subplots(1, 2, figsize=(9.5, 3.6))
             colors = plt.cm.viridis(np.linspace(0, 0.9, hist.grad_norms.shape[1]))
             for layer, color in enumerate(colors, start=1):
                 ax_g.plot(ep, hist.grad_norms[:, layer - 1], color=color, label=f"W{layer}")
             ax_g.set_yscale("log")
-            ax_g.set_xlabel("轮次 epoch")
-            ax_g.set_ylabel("梯度范数 gradient norm ‖∂C/∂Wˡ‖")
+            ax_g.set_xlabel(t("轮数", "epoch"))
+            ax_g.set_ylabel(t("梯度范数 ‖∂C/∂Wˡ‖", "gradient norm ‖∂C/∂Wˡ‖"))
             ax_g.legend(fontsize=8, ncol=2)
-            ax_a.plot(ep, hist.acc_train, label="训练 train")
-            ax_a.plot(ep, hist.acc_test, label="测试 test")
+            ax_a.plot(ep, hist.acc_train, label=t("训练集", "training set"))
+            ax_a.plot(ep, hist.acc_test, label=t("测试集", "test set"))
             ax_a.set_ylim(0, 1)
-            ax_a.set_xlabel("轮次 epoch")
-            ax_a.set_ylabel("准确率 accuracy")
-            ax_a.set_title(f"测试准确率 test accuracy = {hist.acc_test[-1]:.2%}")
+            ax_a.set_xlabel(t("轮数", "epoch"))
+            ax_a.set_ylabel(t("准确率", "accuracy"))
+            ax_a.set_title(t(f"测试准确率 = {hist.acc_test[-1]:.2%}", f"test accuracy = {hist.acc_test[-1]:.2%}"))
             ax_a.legend()
             fig.tight_layout()
-            plt.show()
+            return fig
+
+        with out:
+            show_figure(figure)
 
     button.on_click(run)
     run()

@@ -7,8 +7,12 @@ live (_ext/layout.py). For that, an explorer only has to
 
 * be an ipywidgets widget that the cell displays (its last expression);
 * draw into an ``ipywidgets.Output`` (``widgets.interactive_output`` or
-  ``with out:``), ending each figure with ``plt.show()``; and
+  ``with out:``), each figure through ``cb.show_figure(draw)`` (once per
+  language, so that each edition of the book shows its own); and
 * draw once when it is built, so the saved state holds a figure.
+
+Its labels (sliders, menus, buttons) are :func:`ce_backprop.lang.label`:
+"中文 · English" in the bilingual notebook, which the site cuts per edition.
 
 The notebook's widget state is saved when it is executed (``make execute``).
 """
@@ -20,7 +24,18 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .activations import sigmoid
+from .lang import label, language
 from .neuron import NEURON_COSTS, train_neuron
+from .plotting import show_figure
+
+#: The neuron's costs as its explorer's menu names them.
+COST_LABELS = {"quadratic": ("二次代价", "quadratic cost"), "cross_entropy": ("交叉熵", "cross-entropy")}
+
+
+def _style(width: float) -> tuple[dict, "widgets.Layout"]:
+    """A control's description width and its own width (wider when it shows both languages)."""
+    both = language() == "both"
+    return {"description_width": f"{width * (1.9 if both else 1):.0f}em"}, widgets.Layout(width=f"{20 + width * (1.9 if both else 1):.0f}em")
 
 
 def plot_neuron_run(history, ax_cost, ax_sigmoid, label=None, color=None):
@@ -42,34 +57,37 @@ def neuron_explorer(w=0.6, b=0.9, eta=0.15, epochs=300, cost="quadratic"):
     Left: the cost C per epoch. Right: σ(z) with the start (ring) and the end
     (dot) of z = w·1 + b.
     """
-    style = {"description_width": "8em"}
-    layout = widgets.Layout(width="28em")
-    w_slider = widgets.FloatSlider(value=w, min=-4.0, max=4.0, step=0.1, description="w₀ 初始权重", style=style, layout=layout)
-    b_slider = widgets.FloatSlider(value=b, min=-4.0, max=4.0, step=0.1, description="b₀ 初始偏置", style=style, layout=layout)
-    eta_slider = widgets.FloatLogSlider(value=eta, base=10, min=-3, max=1, step=0.05, description="η 学习率", readout_format=".3f", style=style, layout=layout)
-    epoch_slider = widgets.IntSlider(value=epochs, min=10, max=1000, step=10, description="epochs 轮数", style=style, layout=layout)
+    style, layout = _style(8)
+    w_slider = widgets.FloatSlider(value=w, min=-4.0, max=4.0, step=0.1, description=label("w₀ 初始权重", "w₀ initial weight"), style=style, layout=layout)
+    b_slider = widgets.FloatSlider(value=b, min=-4.0, max=4.0, step=0.1, description=label("b₀ 初始偏置", "b₀ initial bias"), style=style, layout=layout)
+    eta_slider = widgets.FloatLogSlider(value=eta, base=10, min=-3, max=1, step=0.05, description=label("η 学习率", "η learning rate"), readout_format=".3f", style=style, layout=layout)
+    epoch_slider = widgets.IntSlider(value=epochs, min=10, max=1000, step=10, description=label("轮数", "epochs"), style=style, layout=layout)
     cost_menu = widgets.Dropdown(
-        options=[(c.label, name) for name, c in NEURON_COSTS.items()],
+        options=[(label(*COST_LABELS[name]) if name in COST_LABELS else c.label, name) for name, c in NEURON_COSTS.items()],
         value=cost,
-        description="cost 代价",
+        description=label("代价", "cost"),
         style=style,
         layout=layout,
     )
 
     def draw(w0, b0, eta, epochs, cost):
         history = train_neuron(w0, b0, x=1.0, y=0.0, eta=eta, epochs=epochs, cost=cost)
-        fig, (ax_cost, ax_sig) = plt.subplots(1, 2, figsize=(9.5, 3.6))
-        z = np.linspace(-8, 8, 400)
-        ax_sig.plot(z, sigmoid(z), color="0.5", lw=1)
-        plot_neuron_run(history, ax_cost, ax_sig)
-        ax_cost.set_xlabel("轮次 epoch")
-        ax_cost.set_ylabel("代价 cost C")
-        ax_cost.set_title(f"a = {history.a[-1, 0]:.4f}, C = {history.cost[-1]:.4f}")
-        ax_sig.set_xlabel("带权输入 weighted input z")
-        ax_sig.set_ylabel("σ(z)")
-        ax_sig.set_title("起点 ○ start, 终点 ● end")
-        fig.tight_layout()
-        plt.show()
+
+        def figure(t):
+            fig, (ax_cost, ax_sig) = plt.subplots(1, 2, figsize=(9.5, 3.6))
+            z = np.linspace(-8, 8, 400)
+            ax_sig.plot(z, sigmoid(z), color="0.5", lw=1)
+            plot_neuron_run(history, ax_cost, ax_sig)
+            ax_cost.set_xlabel(t("轮数", "epoch"))
+            ax_cost.set_ylabel(t("代价 C", "cost C"))
+            ax_cost.set_title(f"a = {history.a[-1, 0]:.4f}, C = {history.cost[-1]:.4f}")
+            ax_sig.set_xlabel(t("带权输入 z", "weighted input z"))
+            ax_sig.set_ylabel("σ(z)")
+            ax_sig.set_title(t("起点 ○，终点 ●", "start ○, end ●"))
+            fig.tight_layout()
+            return fig
+
+        show_figure(figure)
 
     out = widgets.interactive_output(
         draw, {"w0": w_slider, "b0": b_slider, "eta": eta_slider, "epochs": epoch_slider, "cost": cost_menu}
@@ -89,17 +107,16 @@ def softmax_explorer(z=(2.0, 1.0, 0.1, -1.0), temperature=1.0, true_class=0):
     """
     from .softmax import one_hot, softmax, softmax_cross_entropy
 
-    style = {"description_width": "7em"}
-    layout = widgets.Layout(width="26em")
+    style, layout = _style(7)
     z_sliders = [
-        widgets.FloatSlider(value=float(v), min=-6.0, max=6.0, step=0.1, description=f"z{i} logit", style=style, layout=layout)
+        widgets.FloatSlider(value=float(v), min=-6.0, max=6.0, step=0.1, description=f"z{i}", style=style, layout=layout)
         for i, v in enumerate(z)
     ]
-    t_slider = widgets.FloatLogSlider(value=temperature, base=10, min=-1, max=1, step=0.05, description="T 温度", readout_format=".2f", style=style, layout=layout)
+    t_slider = widgets.FloatLogSlider(value=temperature, base=10, min=-1, max=1, step=0.05, description=label("T 温度", "T temperature"), readout_format=".2f", style=style, layout=layout)
     k_menu = widgets.Dropdown(
-        options=[(f"类别 class {i}", i) for i in range(len(z))],
+        options=[(label(f"类别{i}", f"class {i}"), i) for i in range(len(z))],
         value=true_class,
-        description="真实类别 true",
+        description=label("真实类别", "true class"),
         style=style,
         layout=layout,
     )
@@ -112,30 +129,34 @@ def softmax_explorer(z=(2.0, 1.0, 0.1, -1.0), temperature=1.0, true_class=0):
         classes = np.arange(len(z))
         colors = ["tab:blue"] * len(z)
         colors[k] = "tab:orange"
-        fig, (ax_p, ax_g) = plt.subplots(1, 2, figsize=(9.5, 3.6))
-        ax_p.bar(classes, a, color=colors)
-        ax_p.set_ylim(0, 1)
-        ax_p.set_xticks(classes)
-        ax_p.set_xlabel("类别 class m")
-        ax_p.set_ylabel("概率 probability a_m")
-        ax_p.set_title(f"L = −ln a_{k} = {loss:.4f}")
-        ax_g.bar(classes, a - y, color=colors)
-        ax_g.axhline(0, color="0.3", lw=0.8)
-        ax_g.scatter(classes, (a - y) / T, marker="_", s=400, color="k", zorder=3, label="∂L/∂z = (a − y)/T")
-        ax_g.set_ylim(-max(1.0, 1.0 / T), max(1.0, 1.0 / T))
-        ax_g.legend(loc="upper right", fontsize=8)
-        ax_g.set_xticks(classes)
-        ax_g.set_xlabel("类别 class m")
-        ax_g.set_ylabel("梯度 gradient a_m − y_m")
-        ax_g.set_title("a − y = ∂L/∂(z/T);  ∂L/∂z = (a − y)/T")
-        handles = [
-            plt.Rectangle((0, 0), 1, 1, color="tab:orange", label="真实类别 true class"),
-            plt.Rectangle((0, 0), 1, 1, color="tab:blue", label="其他类别 other classes"),
-        ]
-        for ax in (ax_p, ax_g):
-            ax.legend(handles=handles, loc="upper right")
-        fig.tight_layout()
-        plt.show()
+
+        def figure(t):
+            fig, (ax_p, ax_g) = plt.subplots(1, 2, figsize=(9.5, 3.6))
+            ax_p.bar(classes, a, color=colors)
+            ax_p.set_ylim(0, 1)
+            ax_p.set_xticks(classes)
+            ax_p.set_xlabel(t("类别 m", "class m"))
+            ax_p.set_ylabel(t("概率 a_m", "probability a_m"))
+            ax_p.set_title(f"L = −ln a_{k} = {loss:.4f}")
+            ax_g.bar(classes, a - y, color=colors)
+            ax_g.axhline(0, color="0.3", lw=0.8)
+            ax_g.scatter(classes, (a - y) / T, marker="_", s=400, color="k", zorder=3, label="∂L/∂z = (a − y)/T")
+            ax_g.set_ylim(-max(1.0, 1.0 / T), max(1.0, 1.0 / T))
+            ax_g.legend(loc="upper right", fontsize=8)
+            ax_g.set_xticks(classes)
+            ax_g.set_xlabel(t("类别 m", "class m"))
+            ax_g.set_ylabel(t("梯度 a_m − y_m", "gradient a_m − y_m"))
+            ax_g.set_title("a − y = ∂L/∂(z/T);  ∂L/∂z = (a − y)/T")
+            handles = [
+                plt.Rectangle((0, 0), 1, 1, color="tab:orange", label=t("真实类别", "true class")),
+                plt.Rectangle((0, 0), 1, 1, color="tab:blue", label=t("其他类别", "other classes")),
+            ]
+            for ax in (ax_p, ax_g):
+                ax.legend(handles=handles, loc="upper right")
+            fig.tight_layout()
+            return fig
+
+        show_figure(figure)
 
     controls = {"T": t_slider, "k": k_menu, **{f"z{i}": s for i, s in enumerate(z_sliders)}}
     out = widgets.interactive_output(draw, controls)
@@ -156,19 +177,18 @@ def training_explorer(hidden=32, eta=0.5, epochs=10, cost="cross_entropy", batch
     from .training import train
 
     data = load_digits_split()
-    style = {"description_width": "8em"}
-    layout = widgets.Layout(width="28em")
-    h_slider = widgets.IntSlider(value=hidden, min=4, max=128, step=4, description="d₁ 隐藏单元", style=style, layout=layout)
-    eta_slider = widgets.FloatLogSlider(value=eta, base=10, min=-2, max=1, step=0.05, description="η 学习率", readout_format=".3f", style=style, layout=layout)
-    epoch_slider = widgets.IntSlider(value=epochs, min=1, max=100, step=1, description="epochs 轮数", style=style, layout=layout)
+    style, layout = _style(8)
+    h_slider = widgets.IntSlider(value=hidden, min=4, max=128, step=4, description=label("d₁ 隐藏单元数", "d₁ hidden units"), style=style, layout=layout)
+    eta_slider = widgets.FloatLogSlider(value=eta, base=10, min=-2, max=1, step=0.05, description=label("η 学习率", "η learning rate"), readout_format=".3f", style=style, layout=layout)
+    epoch_slider = widgets.IntSlider(value=epochs, min=1, max=100, step=1, description=label("轮数", "epochs"), style=style, layout=layout)
     cost_menu = widgets.Dropdown(
-        options=[("交叉熵 cross-entropy (softmax)", "cross_entropy"),
-                 ("sigmoid + 二元交叉熵 BCE", "binary_cross_entropy"),
-                 ("二次代价 quadratic (sigmoid)", "quadratic")],
-        value=cost, description="cost 代价", style=style, layout=layout,
+        options=[(label("softmax + 交叉熵", "softmax + cross-entropy"), "cross_entropy"),
+                 (label("sigmoid + 二元交叉熵", "sigmoid + binary cross-entropy"), "binary_cross_entropy"),
+                 (label("sigmoid + 二次代价", "sigmoid + quadratic cost"), "quadratic")],
+        value=cost, description=label("代价", "cost"), style=style, layout=layout,
     )
-    button = widgets.Button(description="训练 Train", button_style="primary")
-    bar = widgets.IntProgress(value=0, min=0, max=epochs, description="轮数 epoch", style=style, layout=layout)
+    button = widgets.Button(description=label("训练", "Train"), button_style="primary")
+    bar = widgets.IntProgress(value=0, min=0, max=epochs, description=label("轮数", "epoch"), style=style, layout=layout)
     out = widgets.Output()
 
     def run(_=None):
@@ -182,24 +202,28 @@ def training_explorer(hidden=32, eta=0.5, epochs=10, cost="cross_entropy", batch
         _, hist = train(params, data.X_train, data.y_train, epoch_slider.value, batch_size,
                         eta_slider.value, rng, cost=cost_menu.value,
                         X_val=data.X_test, y_val=data.y_test, progress=progress)
-        out.clear_output(wait=True)
-        with out:
-            ep = np.arange(hist.epochs + 1)
+        ep = np.arange(hist.epochs + 1)
+
+        def figure(t):
             fig, (ax_l, ax_a) = plt.subplots(1, 2, figsize=(9.5, 3.4))
-            ax_l.plot(ep, hist.loss_train, label="训练 train")
-            ax_l.plot(ep, hist.loss_test, label="测试 test")
-            ax_l.set_xlabel("轮数 epoch")
-            ax_l.set_ylabel("代价 cost C")
-            ax_a.plot(ep, hist.acc_train, label="训练 train")
-            ax_a.plot(ep, hist.acc_test, label="测试 test")
+            ax_l.plot(ep, hist.loss_train, label=t("训练集", "training set"))
+            ax_l.plot(ep, hist.loss_test, label=t("测试集", "test set"))
+            ax_l.set_xlabel(t("轮数", "epoch"))
+            ax_l.set_ylabel(t("代价 C", "cost C"))
+            ax_a.plot(ep, hist.acc_train, label=t("训练集", "training set"))
+            ax_a.plot(ep, hist.acc_test, label=t("测试集", "test set"))
             ax_a.set_ylim(0, 1)
-            ax_a.set_xlabel("轮数 epoch")
-            ax_a.set_ylabel("准确率 accuracy")
-            ax_a.set_title(f"测试准确率 test accuracy = {hist.acc_test[-1]:.2%}")
+            ax_a.set_xlabel(t("轮数", "epoch"))
+            ax_a.set_ylabel(t("准确率", "accuracy"))
+            ax_a.set_title(t(f"测试准确率 = {hist.acc_test[-1]:.2%}", f"test accuracy = {hist.acc_test[-1]:.2%}"))
             for ax in (ax_l, ax_a):
                 ax.legend()
             fig.tight_layout()
-            plt.show()
+            return fig
+
+        out.clear_output(wait=True)
+        with out:
+            show_figure(figure)
 
     button.on_click(run)
     run()

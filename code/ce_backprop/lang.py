@@ -167,6 +167,17 @@ class Labels:
         return zh if self.lang == "zh" else en
 
 
+def label(zh: str, en: str) -> str:
+    """A short label (a slider's description, a button, a menu entry) in the language the
+    library speaks: ``zh``, ``en``, or in "both" ``"zh · en"``, which the book's build cuts
+    at the " · " for each edition (give each half the symbol it needs: "w₀ 初始权重",
+    "w₀ initial weight")."""
+    if not isinstance(zh, str) or not isinstance(en, str):
+        raise ValueError("zh and en must both be str: label(\"w₀ 初始权重\", \"w₀ initial weight\")")
+    lang = language()
+    return f"{zh} · {en}" if lang == "both" else (zh if lang == "zh" else en)
+
+
 def join_lines(parts: Iterable["Bilingual | str"]) -> Bilingual:
     """One ``Bilingual`` of several lines; a plain ``str`` line is shared by both languages."""
     zh, en = [], []

@@ -3,16 +3,40 @@
 A chapter's exercise hands the learner's function to a checker such as
 ``cb.exercises.check_stable_bce(my_bce)``. The checker runs it on a list of
 ``Case``s whose expected values come from the library's own, independently
-tested implementation, and prints one line: a pass, or a hint that names the
-first failing case (its shape, large logits, a sign, ...), in both languages.
+tested implementation, and returns its verdict: a pass, or a hint that names
+the first failing case (its shape, large logits, a sign, ...). The verdict is a
+``cb.Bilingual`` (:attr:`ExerciseResult.text`): shown as a cell's value or
+printed, each edition of the book keeps its own language.
+
+An exercise's name and a case's name are a ``str`` (the same in both languages,
+e.g. ``"relu_backward"``), a ``cb.Bilingual``, or ``"中文 · English"``.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 import numpy as np
+
+from ..lang import Bilingual
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def bilingual_name(name: "str | Bilingual") -> Bilingual:
+    """An exercise's or a case's name in both languages: a ``Bilingual`` as it is;
+    "中文 · English" (either order) split at the " · "; any other ``str`` shared."""
+    if isinstance(name, Bilingual):
+        return name
+    if " · " in name:
+        first, second = name.split(" · ", 1)
+        if _HAN.search(first) and not _HAN.search(second):
+            return Bilingual(first, second)
+        if _HAN.search(second) and not _HAN.search(first):
+            return Bilingual(second, first)
+    return Bilingual(name, name)
 
 
 @dataclass(frozen=True)
@@ -23,7 +47,11 @@ class Hint:
     en: str
 
     def __str__(self) -> str:
-        return f"{self.zh} · {self.en}"
+        return str(self.text)
+
+    @property
+    def text(self) -> Bilingual:
+        return Bilingual(self.zh, self.en)
 
 
 @dataclass(frozen=True)
@@ -35,7 +63,7 @@ class Case:
     usually means. ``rtol`` and ``atol`` are the tolerance of the comparison.
     """
 
-    name: str
+    name: "str | Bilingual"
     args: tuple
     expected: Any
     hint: Hint
@@ -45,24 +73,40 @@ class Case:
 
 @dataclass(frozen=True)
 class ExerciseResult:
-    """What a checker found; ``str()`` is the line it prints."""
+    """What a checker found; :attr:`text` (``str()``, and the cell's value) is its verdict."""
 
-    exercise: str
+    exercise: "str | Bilingual"
     passed: bool
     cases_run: int
-    failed_case: str | None = None
+    failed_case: "str | Bilingual | None" = None
     reason: Hint | None = None
-    details: str = field(default="", compare=False)
+    details: "str | Bilingual" = field(default="", compare=False)
+
+    @property
+    def text(self) -> Bilingual:
+        """The verdict in both languages: "✓ name: passed (n cases)", or the case that
+        failed, the hint and the details."""
+        name = bilingual_name(self.exercise)
+        if self.passed:
+            return Bilingual(f"✓ {name.zh}：通过（{self.cases_run}个用例）", f"✓ {name.en}: passed ({self.cases_run} cases)")
+        case = bilingual_name(self.failed_case or "")
+        lines = [Bilingual(f"✗ {name.zh}：用例“{case.zh}”未通过", f"✗ {name.en}: failed on the case '{case.en}'")]
+        if self.reason is not None:
+            lines.append("  " + self.reason.text)
+        if self.details:
+            lines.append("  " + (self.details if isinstance(self.details, Bilingual) else Bilingual(self.details, self.details)))
+        zh, en = "\n".join(line.zh for line in lines), "\n".join(line.en for line in lines)
+        return Bilingual(zh, en)
 
     def __str__(self) -> str:
-        if self.passed:
-            return f"✓ {self.exercise}: 通过 · passed ({self.cases_run} cases)"
-        lines = [f"✗ {self.exercise}: case '{self.failed_case}'", f"  {self.reason}"]
-        if self.details:
-            lines.append(f"  {self.details}")
-        return "\n".join(lines)
+        """The verdict as printed: its mark (✓ or ✗) first, then :attr:`text` without it."""
+        text = self.text
+        return f"{text.zh[:2]}{Bilingual(text.zh[2:], text.en[2:])}"
 
     __repr__ = __str__
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return self.text._repr_mimebundle_(include, exclude)
 
     def __bool__(self) -> bool:
         return self.passed
@@ -73,12 +117,12 @@ _NONFINITE = Hint("返回了 NaN 或 inf", "the result contains NaN or inf")
 _RAISED = Hint("函数抛出了异常", "the function raised an exception")
 
 
-def _compare(got, expected, case: Case) -> tuple[Hint, str] | None:
+def _compare(got, expected, case: Case) -> tuple[Hint, Bilingual] | None:
     """None when ``got`` matches ``expected``; otherwise (hint, details)."""
     if isinstance(expected, tuple):
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
             n = len(got) if isinstance(got, (tuple, list)) else 1
-            return _SHAPE, f"expected {len(expected)} results, got {n}"
+            return _SHAPE, Bilingual(f"应返回{len(expected)}个结果，实际返回{n}个", f"expected {len(expected)} results, got {n}")
         for g, e in zip(got, expected):
             found = _compare(g, e, case)
             if found:
@@ -87,15 +131,15 @@ def _compare(got, expected, case: Case) -> tuple[Hint, str] | None:
     try:
         g = np.asarray(got, dtype=np.float64)
     except (TypeError, ValueError):
-        return _SHAPE, f"expected a number or an array, got {type(got).__name__}"
+        return _SHAPE, Bilingual(f"应返回数或数组，实际返回{type(got).__name__}", f"expected a number or an array, got {type(got).__name__}")
     e = np.asarray(expected, dtype=np.float64)
     if g.shape != e.shape:
-        return _SHAPE, f"expected shape {e.shape}, got {g.shape}"
+        return _SHAPE, Bilingual(f"形状应为{e.shape}，实际为{g.shape}", f"expected shape {e.shape}, got {g.shape}")
     if not np.isfinite(g).all() and np.isfinite(e).all():
         return _NONFINITE, ""
     if not np.allclose(g, e, rtol=case.rtol, atol=case.atol):
         worst = float(np.max(np.abs(g - e)))
-        return case.hint, f"largest difference from the right answer: {worst:.2e}"
+        return case.hint, Bilingual(f"与正确答案的最大差：{worst:.2e}", f"largest difference from the right answer: {worst:.2e}")
     return None
 
 
