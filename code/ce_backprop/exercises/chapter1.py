@@ -45,7 +45,7 @@ def check_stable_sigmoid_prime(fn) -> ExerciseResult:
         Case("z = −25, −40, −60", (-z_big,), _sigmoid_prime_exact(z_big), _LARGE_Z, rtol=1e-9, atol=0.0),
         Case("z = −800, 800", (np.array([-800.0, 800.0]),), np.zeros(2), _OVERFLOW, rtol=0.0, atol=1e-300),
     ]
-    return run_cases("stable σ′(z)", fn, cases)
+    return run_cases("稳定的σ′(z) · stable σ′(z)", fn, cases)
 
 
 def _quartic_delta_exact(a, y, z):
@@ -86,7 +86,7 @@ def check_quartic_delta(fn) -> ExerciseResult:
     for name, idx in [("one sample, z = 1.5, y = 0", [1]), ("six samples", slice(None))]:
         args = (a[idx], y[idx], z[idx])
         cases.append(Case(name, args, _quartic_delta_exact(*args), _diagnose_quartic(fn, *args)))
-    return run_cases("δ of the quartic cost", fn, cases)
+    return run_cases("四次代价的δ · δ of the quartic cost", fn, cases)
 
 
 _ONE_SIDED = Hint(
@@ -112,4 +112,4 @@ def check_numerical_gradient(fn) -> ExerciseResult:
         Case("f = Σ sin(x) on a 2×2 matrix", (lambda v: float(np.sum(np.sin(v))), xm, 1e-5), np.cos(xm),
              _MATRIX, rtol=1e-6, atol=1e-9),
     ]
-    return run_cases("numerical gradient", fn, cases)
+    return run_cases("数值梯度 · numerical gradient", fn, cases)
