@@ -106,8 +106,8 @@ def check_weighted_bce_delta(fn):
 
 _M_SIGN = Hint("符号反了：δ=A−Y，梯度是Xᵀ(A−Y)/n，不是Xᵀ(Y−A)/n",
                "the sign is flipped: δ = A − Y, the gradient is Xᵀ(A − Y)/n, not Xᵀ(Y − A)/n")
-_M_K = Hint("多除了一个k：代价对标签求和，只对n个样本取平均",
-            "an extra factor 1/k: the cost sums over the labels and averages over the n samples only")
+_M_K = Hint("多除了一个K：代价对标签求和，只对n个样本取平均",
+            "an extra factor 1/K: the cost sums over the labels and averages over the n samples only")
 _M_N = Hint("没有除以n：代价对样本取平均，梯度也要除以n",
             "not divided by n: the cost averages over the samples, so the gradient is divided by n too")
 _M_B = Hint("偏置的梯度：对δ的各行求和再除以n（每个标签一个数）",
