@@ -82,24 +82,30 @@ def softmax_explorer(z=(2.0, 1.0, 0.1, -1.0), temperature=1.0, true_class=0):
     """Sliders for four logits z and a temperature T, a menu for the true class (chapter 3).
 
     Left: the probabilities a = softmax(z / T), the true class in a darker
-    colour, and the loss L = −ln a_k in the title. Right: the gradient
-    ∂L/∂(z/T) = a − y (bars), which is negative only at the true class, and
-    the gradient with respect to the logits themselves, ∂L/∂z = (a − y)/T
-    (black marks).
+    colour, and the loss ℒ = −ln a_k in the title. Right: the gradient
+    ∂ℒ/∂(z/T) = a − y (bars), which is negative only at the true class, and
+    the gradient with respect to the logits themselves, ∂ℒ/∂z = (a − y)/T
+    (black marks). Labels are in the language the library speaks.
     """
+    from .lang import language
     from .softmax import one_hot, softmax, softmax_cross_entropy
+
+    def say(zh, en):
+        """The label in the language the library speaks (both: Chinese, then English)."""
+        lang = language()
+        return zh if lang == "zh" else en if lang == "en" else f"{zh} {en}"
 
     style = {"description_width": "7em"}
     layout = widgets.Layout(width="26em")
     z_sliders = [
-        widgets.FloatSlider(value=float(v), min=-6.0, max=6.0, step=0.1, description=f"z{i} logit", style=style, layout=layout)
+        widgets.FloatSlider(value=float(v), min=-6.0, max=6.0, step=0.1, description=f"z{i}", style=style, layout=layout)
         for i, v in enumerate(z)
     ]
-    t_slider = widgets.FloatLogSlider(value=temperature, base=10, min=-1, max=1, step=0.05, description="T 温度", readout_format=".2f", style=style, layout=layout)
+    t_slider = widgets.FloatLogSlider(value=temperature, base=10, min=-1, max=1, step=0.05, description="T", readout_format=".2f", style=style, layout=layout)
     k_menu = widgets.Dropdown(
-        options=[(f"类别 class {i}", i) for i in range(len(z))],
+        options=[(say(f"类别{i}", f"class {i}"), i) for i in range(len(z))],
         value=true_class,
-        description="真实类别 true",
+        description=say("真实类别", "true class"),
         style=style,
         layout=layout,
     )
@@ -116,24 +122,24 @@ def softmax_explorer(z=(2.0, 1.0, 0.1, -1.0), temperature=1.0, true_class=0):
         ax_p.bar(classes, a, color=colors)
         ax_p.set_ylim(0, 1)
         ax_p.set_xticks(classes)
-        ax_p.set_xlabel("类别 class m")
-        ax_p.set_ylabel("概率 probability a_m")
-        ax_p.set_title(f"L = −ln a_{k} = {loss:.4f}")
+        ax_p.set_xlabel(say("类别", "class"))
+        ax_p.set_ylabel(say("概率", "probability"))
+        ax_p.set_title(f"$-\\ln a_{{{k}}} = {loss:.4f}$")
         ax_g.bar(classes, a - y, color=colors)
         ax_g.axhline(0, color="0.3", lw=0.8)
-        ax_g.scatter(classes, (a - y) / T, marker="_", s=400, color="k", zorder=3, label="∂L/∂z = (a − y)/T")
+        ax_g.scatter(classes, (a - y) / T, marker="_", s=400, color="k", zorder=3, label=r"$\partial\mathcal{L}/\partial z = (a - y)/T$")
         ax_g.set_ylim(-max(1.0, 1.0 / T), max(1.0, 1.0 / T))
-        ax_g.legend(loc="upper right", fontsize=8)
         ax_g.set_xticks(classes)
-        ax_g.set_xlabel("类别 class m")
-        ax_g.set_ylabel("梯度 gradient a_m − y_m")
-        ax_g.set_title("a − y = ∂L/∂(z/T);  ∂L/∂z = (a − y)/T")
+        ax_g.set_xlabel(say("类别", "class"))
+        ax_g.set_ylabel("$a_j - y_j$")
+        ax_g.set_title(r"$a - y = \partial\mathcal{L}/\partial(z/T)$")
         handles = [
-            plt.Rectangle((0, 0), 1, 1, color="tab:orange", label="真实类别 true class"),
-            plt.Rectangle((0, 0), 1, 1, color="tab:blue", label="其他类别 other classes"),
+            plt.Rectangle((0, 0), 1, 1, color="tab:orange", label=say("真实类别", "true class")),
+            plt.Rectangle((0, 0), 1, 1, color="tab:blue", label=say("其他类别", "other classes")),
         ]
-        for ax in (ax_p, ax_g):
-            ax.legend(handles=handles, loc="upper right")
+        ax_p.legend(handles=handles, loc="upper right")
+        marks = ax_g.get_legend_handles_labels()[0]
+        ax_g.legend(handles=handles + marks, loc="upper right", fontsize=8)
         fig.tight_layout()
         plt.show()
 
