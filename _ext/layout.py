@@ -43,7 +43,9 @@ ASIDE_TAG = "source-aside"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 #: Chinese punctuation that must not start a line.
-CJK_CLOSING = "，。；：）、！？」』"
+CJK_CLOSING = "，。；：）、！？」』”’》〉】"
+#: Opening brackets and quotes that must not end a line.
+OPENING = "（(「『“‘《〈【["
 _CHAPTER_RE = re.compile(r"^\s*(\d+)(?:\s|$)")
 _TITLE_SEP = " · "
 
@@ -419,28 +421,58 @@ def depart_lang_span_html(self, node):
 # Typography: inline maths (or code) and the Chinese punctuation after it stay together
 # ---------------------------------------------------------------------------
 
+def _position(parent: nodes.Element, child: nodes.Node) -> int:
+    """The index of this very child (docutils finds a Text by equal text, so a comma
+    elsewhere in the paragraph would do)."""
+    return next(i for i, c in enumerate(parent.children) if c is child)
+
+
 def keep_punctuation_with_math(app: Sphinx, doctree: nodes.document) -> None:
-    """Glue the Chinese closing punctuation after inline maths or inline code to it."""
+    """Glue the punctuation around inline maths or inline code to it: the closing
+    punctuation after it (so no line starts with "，" or "）") and an opening bracket or
+    quote before it (so no line ends with "（"). A formula is an atomic box, around which
+    a browser may break a line even where the punctuation forbids it."""
     for math in list(doctree.findall(lambda n: isinstance(n, (nodes.math, nodes.literal)))):
         parent = math.parent
-        if parent is None:
+        if parent is None or "nobr" in parent.get("classes", []):
             continue
-        index = parent.index(math)
+        index = _position(parent, math)
         following = parent[index + 1] if index + 1 < len(parent.children) else None
-        if not isinstance(following, nodes.Text):
-            continue
-        text = str(following)
-        run = len(text) - len(text.lstrip(CJK_CLOSING + ".,;:!?)"))
-        if not run:
+        preceding = parent[index - 1] if index > 0 else None
+        after = str(following) if isinstance(following, nodes.Text) else ""
+        before = str(preceding) if isinstance(preceding, nodes.Text) else ""
+        run = len(after) - len(after.lstrip(CJK_CLOSING + ".,;:!?)"))
+        lead = len(before) - len(before.rstrip(OPENING))
+        if not run and not lead:
             continue
         group = nodes.inline("", "", classes=["nobr"])
-        parent.replace(math, group)
-        group += math
-        group += nodes.Text(text[:run])
-        if text[run:]:
-            parent.replace(following, nodes.Text(text[run:]))
-        else:
-            parent.remove(following)
+        if lead:
+            group += nodes.Text(before[-lead:])
+        group += math  # (moves it: docutils sets its parent)
+        if run:
+            group += nodes.Text(after[:run])
+        replacement = []
+        if lead and before[:-lead]:
+            replacement.append(nodes.Text(before[:-lead]))
+        replacement.append(group)
+        if run and after[run:]:
+            replacement.append(nodes.Text(after[run:]))
+        start = index - 1 if lead else index
+        stop = index + 2 if run else index + 1
+        for node in replacement:
+            node.parent = parent
+        parent.children[start:stop] = replacement
+
+
+#: Pages whose tables are read as entries (a term and its definition, an erratum):
+#: on a phone each row becomes a card (layout.css, layout.js), not a table cut short.
+CARD_PAGES = {"glossary", "errata"}
+
+
+def mark_card_tables(app: Sphinx, doctree: nodes.document) -> None:
+    if app.env.docname in CARD_PAGES:
+        for table in doctree.findall(nodes.table):
+            table["classes"].append("table-cards")
 
 
 # ---------------------------------------------------------------------------
@@ -522,8 +554,10 @@ CODE_PROMPTS = {
 
 def configure(app: Sphinx, config) -> None:
     config.html_static_path = [*config.html_static_path, str(STATIC)]
-    # templates/layout.html: no search index on pages other than search.html.
-    config.templates_path = [*config.templates_path, str(Path(__file__).with_name("templates"))]
+    # templates/layout.html: no search index on pages other than search.html; the
+    # sidebar buttons with their tooltips in the edition's language. First in the path,
+    # before the themes' components folders, so that these copies are the ones used.
+    config.templates_path = [str(Path(__file__).with_name("templates")), *config.templates_path]
     show, hide = CODE_PROMPTS[edition(config)]
     config.nb_code_prompt_show, config.nb_code_prompt_hide = show, hide
     # One search box per page: the header's. The sidebar's copy is left out.
@@ -639,6 +673,7 @@ def setup(app: Sphinx):
     app.add_directive("source-aside-marker", AsideMarkerDirective)
     app.connect("doctree-read", build_asides, priority=600)  # after bilingual.py pairs the blocks
     app.connect("doctree-read", keep_punctuation_with_math, priority=600)
+    app.connect("doctree-read", mark_card_tables, priority=600)
     app.connect("env-get-updated", number_equations_per_chapter, priority=900)  # after Sphinx numbers them
     app.connect("build-finished", trim_font_awesome)
     app.add_css_file("layout.css")

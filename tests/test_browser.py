@@ -269,7 +269,65 @@ def test_search_finds_terms_with_readable_snippets(page, base_url, edition, quer
         assert not re.search(r"\\[A-Za-z]+|\\[()\[\]]|\$\$", snippet), snippet  # no raw LaTeX
         if edition == "en":
             assert len(re.findall(HAN, snippet)) < 10, snippet  # English text (a term in brackets at most)
+        # the article's text, not the header's buttons or the page's contents list
+        assert not re.search(r"^\W*Binder|\.ipynb\s*\.pdf|^\W*(本页内容|On this page)", snippet), snippet
     assert page.errors == [], page.errors
+
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+HEADER = ".bd-header-article"
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+@pytest.mark.parametrize("device", ["phone", "desktop"])
+def test_the_sidebar_and_contents_buttons_open_them(browser, base_url, edition, device):
+    """The ☰ and "on this page" buttons of the article's header work, labelled in the
+    edition's language (the themes bind their scripts to a hidden copy; layout.js)."""
+    context = _context(browser, **(PHONE if device == "phone" else DESKTOP))
+    page = _page(context)
+    _open(page, f"{base_url}{edition}/{CHAPTER2}")
+    primary, secondary = page.locator(f"{HEADER} .primary-toggle"), page.locator(f"{HEADER} .secondary-toggle")
+    for button in (primary, secondary):
+        label = button.get_attribute("aria-label") or ""
+        if edition == "en":
+            assert label and not re.search(HAN, label), label
+        else:
+            assert re.search(HAN, label), label
+    primary.click()
+    if device == "phone":
+        page.wait_for_selector("#pst-primary-sidebar-modal[open] .bd-docs-nav a.reference", state="visible")
+        page.keyboard.press("Escape")
+        page.wait_for_selector("#pst-primary-sidebar-modal[open]", state="detached")
+        secondary.click()
+        page.wait_for_selector("#pst-secondary-sidebar-modal[open] #pst-page-toc-nav a", state="visible")
+        page.keyboard.press("Escape")
+        page.wait_for_selector("#pst-secondary-sidebar-modal[open]", state="detached")
+    else:
+        page.wait_for_selector("#pst-primary-sidebar.pst-sidebar-hidden", state="attached")
+        primary.click()
+        page.wait_for_selector("#pst-primary-sidebar:not(.pst-sidebar-hidden) .bd-docs-nav a.reference", state="visible")
+        # on a desktop the page's contents stand in the right column; its button is for narrower windows
+        assert page.locator("#pst-secondary-sidebar #pst-page-toc-nav a").first.is_visible() or secondary.is_visible()
+    assert page.errors == [], page.errors
+    context.close()
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_previous_and_next_fit_a_phone(browser, base_url, edition):
+    context = _context(browser, **PHONE)
+    page = _page(context)
+    _open(page, f"{base_url}{edition}/{CHAPTER2}")
+    found = page.evaluate(
+        """() => [...document.querySelectorAll('.prev-next-area a')].map(a => {
+            const r = a.getBoundingClientRect(), t = a.querySelector('.prev-next-title');
+            return {text: t.innerText, left: r.left, right: r.right, cut: t.scrollWidth > t.clientWidth + 1 || a.scrollWidth > a.clientWidth + 1};
+        })"""
+    )
+    assert len(found) == 2, found
+    for link in found:
+        assert link["left"] >= 0 and link["right"] <= 390 and not link["cut"], link
+    context.close()
 
 
 @pytest.mark.parametrize("edition", ["zh"])  # every chapter page of every edition links the same copy (above)

@@ -190,3 +190,36 @@ def test_a_constant_direction_is_flat_and_not_passed():
     right = check(f, x, np.array([np.cos(0.3), 0.0]))
     assert right.inconclusive and right.reasons.tolist() == ["", "flat"]
     assert not check(f, x, np.array([np.cos(0.3), 1.0])).passed
+
+
+# --- a step that leaves f's domain ----------------------------------------------------------------
+
+
+def test_a_step_outside_the_domain_is_no_verdict_and_no_error():
+    # chapter 3: −Σ y ln a at a softmax output; the entries with y = 0 do not move f, so the check
+    # tries larger steps, and a − 8t < 0 makes ln undefined there
+    a = cb.softmax(np.array([1.0, -2.0, 0.5, -4.0]))
+    y = cb.one_hot([0], 4)[0]
+    check = cb.gradient_check("∂L/∂a", lambda v: -np.sum(y * np.log(v)), a, -y / a)
+    assert not check.failed and check.entry_verdicts[0] == "passed"
+    assert set(check.reasons[1:]) <= {"flat", "undefined"}
+    wrong = cb.gradient_check("∂L/∂a", lambda v: -np.sum(y * np.log(v)), a, y / a)
+    assert wrong.failed
+
+
+def test_a_point_near_the_edge_of_the_domain_takes_a_smaller_step():
+    # ln x at x = 5e-6: x − 8h < 0 at h = 1e-6, but h/10 stays inside
+    check = cb.gradient_check("1/x", lambda v: float(np.log(v)), 5e-6, 1 / 5e-6)
+    assert check.passed and check.steps.item() < 1e-6
+    assert cb.gradient_check("1/x", lambda v: float(np.log(v)), 5e-6, 2 / 5e-6).failed
+    undefined = cb.gradient_check("1/x", lambda v: float(np.log(v)), 5e-9, 1 / 5e-9)
+    assert undefined.inconclusive and undefined.reasons.item() == "undefined"
+    assert undefined.message.en == "1/x: inconclusive (f undefined at θ ± t)"
+
+
+def test_the_order_test_skips_steps_outside_the_domain():
+    x = np.array([0.02, 0.5])
+    f = lambda v: float(np.sum(np.log(v)))  # noqa: E731
+    test = cb.taylor_test("g", f, x, 1 / x)
+    assert test.verdict != "failed"
+    assert cb.gradient_check("g", f, x, 1 / x, order_test=True).passed

@@ -321,6 +321,18 @@ def test_chinese_punctuation_stays_with_the_maths_before_it():
     assert para.astext() == "设x，则 y ok"
 
 
+def test_an_opening_bracket_stays_with_the_maths_after_it_and_no_comma_is_doubled():
+    # "，" twice in the paragraph: each comma stays where it is, once (a Text is found by identity)
+    para = nodes.paragraph("", "", nodes.Text("设（"), nodes.math("", "x"), nodes.Text("），"), nodes.math("", "y"),
+                           nodes.Text("，"), nodes.math("", "z"), nodes.Text("，完"))
+    doc = nodes.document(None, None)
+    doc += para
+    layout.keep_punctuation_with_math(None, doc)
+    groups = [g.astext() for g in doc.findall(lambda n: isinstance(n, nodes.inline) and "nobr" in n["classes"])]
+    assert groups == ["（x），", "y，", "z，"]
+    assert para.astext() == "设（x），y，z，完"
+
+
 def test_equations_are_renumbered_per_chapter():
     title = lambda text: nodes.title("", text)  # noqa: E731
     env = SimpleNamespace(
@@ -489,3 +501,94 @@ def test_jupyterlite_opens_a_clean_notebook(page, base_url):
     )
     page.wait_for_load_state("networkidle")
     assert page.locator(".jp-mod-dirty").count() == 0, "the notebook is marked as modified on opening"
+
+
+# --- What a reader sees on a phone (390 px), box by box ------------------------------
+
+PHONE_BOXES = """() => {
+  const shown = e => e.offsetParent !== null && e.getClientRects().length > 0;
+  const text = e => (e.innerText || e.textContent || "").replace(/\\s+/g, " ").trim().slice(0, 50);
+  const cue = box => {
+    const frame = box.closest(".scroll-frame");
+    if (!frame || !(frame.getAttribute("data-overflow") || "").includes("right")) return false;
+    const arrow = getComputedStyle(frame, "::after");
+    return arrow.content !== "none" && arrow.display !== "none" && parseFloat(arrow.width) > 0;
+  };
+  const wide = box => box.scrollWidth > box.clientWidth + 1;
+  const found = {broken: [], equations: [], tables: [], outputs: [], cards: []};
+  for (const d of document.querySelectorAll(".bd-article div.math-display")) {
+    if (!shown(d)) continue;
+    if (d.querySelector("mjx-linebox, mjx-linestack, [linebreak]")) found.broken.push(text(d));
+    const box = d.querySelector(".scroll-box");
+    if (!box) { found.equations.push("not in a scroll box: " + text(d)); continue; }
+    box.scrollLeft = 0;
+    if (wide(box) && !cue(box)) found.equations.push(`${text(d)} (${box.scrollWidth} px in ${box.clientWidth} px, no cue)`);
+    const number = d.querySelector(":scope > .eqno");
+    if (number) {
+      const gap = number.getBoundingClientRect().left - box.getBoundingClientRect().right;
+      if (gap < 12) found.equations.push(`${number.firstChild.textContent.trim()} only ${gap.toFixed(0)} px from its formula`);
+    }
+  }
+  for (const t of document.querySelectorAll(".bd-article table")) {
+    if (!shown(t)) continue;
+    if (t.classList.contains("table-cards")) {
+      if (getComputedStyle(t.querySelector("tr")).display !== "block") found.cards.push("not cards: " + text(t));
+      const box = t.closest(".pst-scrollable-table-container") || t;
+      if (wide(box) || t.getBoundingClientRect().right > document.documentElement.clientWidth + 1) found.cards.push("wider than the screen: " + text(t));
+      continue;
+    }
+    const box = t.closest(".scroll-box") || t;
+    box.scrollLeft = 0;
+    if (wide(box) && !cue(box)) found.tables.push(`${text(t)} (${box.scrollWidth} px in ${box.clientWidth} px, no cue)`);
+  }
+  for (const pre of document.querySelectorAll(".bd-article .cell_output pre")) {
+    if (shown(pre) && wide(pre)) found.outputs.push(`${text(pre)} (${pre.scrollWidth} px in ${pre.clientWidth} px)`);
+  }
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("edition, path", CASES, ids=[f"{e or 'site'}-{Path(p).stem}" for e, p in CASES])
+def test_on_a_phone_every_box_is_whole_or_says_it_scrolls(browser, base_url, edition, path):
+    """At 390 px: no display equation broken inside a formula, none wider than its box
+    without a visible cue, numbers at least 12 px from their formula; no table hiding
+    columns without a cue (the glossary and errata as cards); every output fits or wraps.
+    A full-page screenshot of each page goes to _build/screenshots/phone/."""
+    context = browser.new_context(viewport={"width": PHONE, "height": 844}, is_mobile=True, has_touch=True)
+    context.route("**/*", lambda route: route.continue_() if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost") else route.abort())
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    _open(page, f"{base_url}{edition + '/' if edition else ''}{path}")
+    page.wait_for_function("() => document.querySelectorAll('.bd-article .scroll-frame').length > 0 || !document.querySelector('.bd-article div.math-display')")
+    found = page.evaluate(PHONE_BOXES)
+    shots = SHOTS / "phone" / (edition or "site")
+    shots.mkdir(parents=True, exist_ok=True)
+    page.evaluate("() => window.scrollTo(0, 0)")
+    page.screenshot(path=str(shots / f"{Path(path).stem}.png"), full_page=True)
+    context.close()
+    problems = [f"{kind}: {item}" for kind, items in found.items() for item in items]
+    assert errors == [], errors
+    assert not problems, f"{path} ({edition or 'site'}) at {PHONE} px:\n  " + "\n  ".join(problems)
+
+
+#: The smallest text in a figure as a reader sees it on a phone (issue 22).
+MIN_PHONE_TEXT_PX = 11
+
+
+@pytest.mark.xfail(reason="until chapters 1–6 draw their figures with cb.show_figure (one image per panel, "
+                          "text at least 11 px at 390 px) and are re-executed", strict=False)
+@pytest.mark.parametrize("edition, path", CASES[: len(CASES) - 2], ids=[f"{e or 'site'}-{Path(p).stem}" for e, p in CASES[: len(CASES) - 2]])
+def test_figure_text_is_readable_on_a_phone(browser, base_url, edition, path):
+    """Tick labels are 10 pt at 150 dpi in the figure's pixels; as rendered at 390 px they
+    must be at least 11 css px (the figure's shown width over its natural width)."""
+    context = browser.new_context(viewport={"width": PHONE, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    _open(page, f"{base_url}{edition + '/' if edition else ''}{path}")
+    small = []
+    for fig in page.evaluate(FIGURES):
+        text_px = TICK_PT * 150 / 72 * fig["shown"] / fig["natural"]
+        if text_px < MIN_PHONE_TEXT_PX:
+            small.append(f"…{fig['src']}: {fig['shown']:.0f} of {fig['natural']} px wide, text about {text_px:.1f} px")
+    context.close()
+    assert not small, "\n  ".join(small)

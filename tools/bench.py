@@ -22,6 +22,15 @@
 3. Wall time of a cold book build (tools/build_editions.py: the three editions
    and JupyterLite, from a copy of the sources in a temporary directory;
    ``_build`` is not touched).
+4. Time until a chapter page is readable (``--readable-only`` for just this), for
+   every chapter of every built edition in _build/html, served from this machine:
+   Chromium (Debian's) on a phone profile (390 x 844, touch, the CPU slowed 4x
+   through the DevTools protocol, as a mid-range phone) and on a desktop
+   (1280 x 900). "Readable" is the moment the page has loaded, its fonts are in
+   and its maths is typeset (the maths is typeset when the book is built, so that
+   is the load; a page that still loads MathJax waits for it too). Median of 3
+   loads, each in a fresh context (an empty cache). Targets (issue 22): 1.5 s on
+   the phone profile, 0.5 s on the desktop.
 
 PyTorch is not a dependency of the course; without it the table says so.
 """
@@ -207,16 +216,84 @@ def book_build_time() -> None:
     print(f"cold book build (three editions + JupyterLite, temporary copy): {seconds:.1f} s, {status}")
 
 
+READABLE = """() => Promise.all([
+    document.fonts.ready,
+    window.MathJax && MathJax.startup ? MathJax.startup.promise : null,
+]).then(() => performance.now())"""
+
+
+def readable_times(runs: int = 3) -> None:
+    """Time until each chapter page is readable, phone profile (4x CPU slowdown) and desktop."""
+    import functools
+    import http.server
+    import threading
+
+    html = ROOT / "_build" / "html"
+    editions = [e for e in ("zh", "en", "both") if (html / e / "index.html").exists()]
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    if not editions or not chromium or sync_playwright is None:
+        print("time until readable: skipped (needs a built site in _build/html, Chromium and Playwright)")
+        return
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(html)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    profiles = {
+        "phone (390 px, CPU 4x slower)": ({"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}, 4),
+        "desktop (1280 px)": ({"viewport": {"width": 1280, "height": 900}}, 1),
+    }
+    pages = [f"chapters/{p.stem}.html" for p in sorted((ROOT / "chapters").glob("*.ipynb"))]
+    worst = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        for name, (options, slowdown) in profiles.items():
+            print(f"time until readable, {name}, median of {runs} cold loads:")
+            for edition in editions:
+                row = []
+                for page_path in pages:
+                    times = []
+                    for _ in range(runs):
+                        context = browser.new_context(**options)
+                        page = context.new_page()
+                        if slowdown > 1:
+                            cdp = context.new_cdp_session(page)
+                            cdp.send("Emulation.setCPUThrottlingRate", {"rate": slowdown})
+                        page.goto(base + f"{edition}/{page_path}", wait_until="load")
+                        times.append(page.evaluate(READABLE) / 1000)
+                        context.close()
+                    seconds = statistics.median(times)
+                    worst[name] = max(worst.get(name, 0.0), seconds)
+                    row.append(f"{page_path[9:11]} {seconds:.2f} s")
+                print(f"  {edition:4} " + ", ".join(row), flush=True)
+        browser.close()
+    server.shutdown()
+    for name, seconds in worst.items():
+        print(f"time until readable, slowest chapter page, {name}: {seconds:.2f} s")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--kernels-only", action="store_true", help="only the training-step table")
     ap.add_argument("--no-book", action="store_true", help="skip the cold book build")
+    ap.add_argument("--readable-only", action="store_true",
+                    help="only the time until each chapter page is readable (phone profile and desktop)")
     ap.add_argument("--repeats", type=int, default=7)
     ap.add_argument("--quick", action="store_true",
                     help="only a small training-step table: batch 256, one repeat (implies --kernels-only)")
     ap.add_argument("--threads", type=int, help="BLAS and PyTorch threads (default: NumPy's BLAS threads)")
     ap.add_argument("--torch-python", help="run the training-step table with this interpreter (one with PyTorch)")
     args = ap.parse_args(argv)
+    if args.readable_only:
+        readable_times()
+        return 0
     if args.quick:
         args.kernels_only, args.repeats = True, 1
     if args.torch_python:
@@ -231,6 +308,8 @@ def main(argv=None) -> int:
     notebook_times()
     if not args.no_book:
         book_build_time()
+    print()
+    readable_times()
     return 0
 
 

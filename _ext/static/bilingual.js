@@ -148,14 +148,20 @@
     if (typeof Search === "undefined" || !Search.htmlToText) return;  // not the search page
     Search.htmlToText = function (htmlString, anchor) {
       var doc = new DOMParser().parseFromString(htmlString, "text/html");
-      doc.querySelectorAll(".headerlink, script, style").forEach(function (el) { el.remove(); });
+      // Only the article's own text: not the header's buttons ("Binder .ipynb .pdf"), the
+      // page's contents list, the fold toggles' labels, equation numbers or copy buttons.
+      doc.querySelectorAll(
+        ".headerlink, script, style, .bd-header-article, .bd-sidebar-secondary, .prev-next-area, " +
+        ".bd-footer-article, .eqno, .copybtn, details.hide > summary, .explorer-links"
+      ).forEach(function (el) { el.remove(); });
       // The maths is typeset at build time: a display keeps its TeX in data-tex, and
       // every formula its MathML, whose text is the formula's symbols.
       doc.querySelectorAll(".math").forEach(function (el) {
         var tex = el.getAttribute("data-tex"), mml = el.querySelector("math");
         el.textContent = " " + (tex ? texToText(tex) : mml ? mml.textContent : texToText(el.textContent)) + " ";
       });
-      var main = (anchor && doc.querySelector('[role="main"] ' + anchor)) || doc.querySelector('[role="main"]');
+      var root = doc.querySelector("article.bd-article") ? "article.bd-article" : '[role="main"]';
+      var main = (anchor && doc.querySelector(root + " " + anchor)) || doc.querySelector(root);
       return main ? main.textContent.replace(/\s+/g, " ") : "";
     };
   }

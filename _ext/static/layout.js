@@ -22,24 +22,6 @@
   }
   window.addEventListener("hashchange", openTarget);
 
-  // A wide figure (two panels side by side) sits in a box of its own, which on a
-  // phone shows it at a readable size and scrolls sideways (layout.css).
-  function markWideFigures() {
-    var images = document.querySelectorAll(".bd-article .cell_output img");
-    Array.prototype.forEach.call(images, function (img) {
-      function mark() {
-        if (img.naturalWidth < 2.2 * img.naturalHeight || img.classList.contains("wide-figure")) return;
-        var box = document.createElement("div");
-        box.className = "figure-scroll";
-        img.parentNode.insertBefore(box, img);
-        box.appendChild(img);
-        img.classList.add("wide-figure");
-        watch(box);
-      }
-      if (img.complete && img.naturalWidth) mark(); else img.addEventListener("load", mark);
-    });
-  }
-
   // --- Code outputs: one element per line (hanging indent in layout.css). ---
   var TOKEN = /(<[^>]+>)|([^<]+)/g;
   function splitLines(pre) {
@@ -116,11 +98,47 @@
     ".bd-article .pst-scrollable-table-container",
   ].join(", ");
 
+  // --- The sidebar buttons in the article's header (☰ and "on this page") ---
+  // pydata-sphinx-theme and sphinx-book-theme bind their handlers to the first
+  // .primary-toggle / .secondary-toggle of the page, which is a hidden copy in the
+  // navbar; the visible buttons did nothing. Each visible one passes its click on.
+  function forwardToggles() {
+    [".primary-toggle", ".secondary-toggle"].forEach(function (selector) {
+      var all = document.querySelectorAll(selector);
+      for (var i = 1; i < all.length; i++) {
+        all[i].addEventListener("click", function (event) {
+          event.preventDefault();
+          event.stopImmediatePropagation();
+          this.blur();
+          var tip = window.bootstrap && window.bootstrap.Tooltip && window.bootstrap.Tooltip.getInstance(this);
+          if (tip) tip.hide();
+          all[0].click();
+        });
+      }
+    });
+  }
+
+  // --- Tables read as entries (glossary, errata): each cell knows its column's name,
+  // which a phone shows above it when the rows become cards (layout.css). ---
+  function labelCards() {
+    Array.prototype.forEach.call(document.querySelectorAll(".bd-article table.table-cards"), function (table) {
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.replace(/\s+/g, " ").trim();
+      });
+      Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (tr) {
+        Array.prototype.forEach.call(tr.children, function (td, i) {
+          if (heads[i]) td.setAttribute("data-label", heads[i]);
+        });
+      });
+    });
+  }
+
   function start() {
+    forwardToggles();
+    labelCards();
     openTarget();
     Array.prototype.forEach.call(document.querySelectorAll(".bd-article .cell_output pre"), splitLines);
     Array.prototype.forEach.call(document.querySelectorAll(SCROLLERS), watch);
-    markWideFigures();
     if (!observer) window.addEventListener("resize", function () {
       Array.prototype.forEach.call(document.querySelectorAll(".bd-article .scroll-box"), update);
     });

@@ -24,7 +24,9 @@ evaluations themselves instead of assuming a scale:
 * **smoothness**: the same residuals, compared with the changes of f they sit
   in, say whether the expansion in t holds at all (it does not across a kink,
   or where f is computed so coarsely that it is a staircase); where it does not,
-  or where f does not change at all, the entry is not judged at that step.
+  where f does not change at all, or where f is not finite at one of the
+  points (the step leaves f's domain, as log(v) of a small probability v
+  does), the entry is not judged at that step.
 
 At a step t an entry's error bound is
 
@@ -109,8 +111,8 @@ RESOLUTION = 1e-2
 #: The steps tried, as multiples of the first step h, in this order.
 LADDER = (1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e-1, 1e-2)
 
-#: Largest multiple 4t of a step that is tried, relative to max(1, |θ_i|).
-LARGEST_REACH = 0.5
+#: Largest multiple 8t of a step that is tried, relative to max(1, |θ_i|).
+LARGEST_REACH = 1.0
 
 #: With at least this many entries, 1.5 × the median of their residual noise is a floor for f's noise.
 POOL = 3
@@ -136,6 +138,7 @@ REASONS = {
     "noise32": ("低于float32的舍入噪声", "below float32 rounding noise"),
     "flat": ("f在这些步长下不变", "f flat at these steps"),
     "rough": ("f在这里不光滑", "f not smooth here"),
+    "undefined": ("f在θ ± t处无定义", "f undefined at θ ± t"),
 }
 
 
@@ -248,19 +251,40 @@ def _is_float32(values) -> bool:
     return all(float(np.float32(v)) == v for v in values)
 
 
+def _value_or_none(value, where: str) -> float | None:
+    """Like ``_scalar_value``, but a non-finite value (f undefined there) gives None."""
+    arr = np.asarray(value)
+    if arr.size == 1 and not np.iscomplexobj(arr):
+        try:
+            out = float(arr.reshape(()))
+        except (TypeError, ValueError):
+            out = None
+        if out is not None and not np.isfinite(out):
+            return None
+    return _scalar_value(value, where)
+
+
 def _evaluate(f, x: np.ndarray, i: int, t: float):
-    """f(x ± k t e_i) for k = 1, 2, 4, 8, and the steps really taken (x is restored)."""
+    """f(x ± k t e_i) for k = 1, 2, 4, 8, and the steps really taken (x is restored).
+
+    None if f is not finite at one of these points (the step leaves f's domain).
+    """
     flat_x = x.reshape(-1)
     old = flat_x[i]
     plus, minus, steps = [], [], []
-    for k in _MULTIPLES:
-        up, down = old + k * t, old - k * t
-        flat_x[i] = up
-        plus.append(_scalar_value(f(x), "at x + t e_i"))
-        flat_x[i] = down
-        minus.append(_scalar_value(f(x), "at x − t e_i"))
-        steps.append(up - down)  # twice the step really taken
-    flat_x[i] = old
+    try:
+        with np.errstate(all="ignore"):
+            for k in _MULTIPLES:
+                up, down = old + k * t, old - k * t
+                flat_x[i] = up
+                plus.append(_value_or_none(f(x), "at x + t e_i"))
+                flat_x[i] = down
+                minus.append(_value_or_none(f(x), "at x − t e_i"))
+                steps.append(up - down)  # twice the step really taken
+    finally:
+        flat_x[i] = old
+    if any(v is None for v in plus + minus):
+        return None
     return plus, minus, steps
 
 
@@ -348,7 +372,7 @@ class GradientCheck:
     "inconclusive" (``passed``, ``failed``, ``inconclusive`` say which);
     ``entry_verdicts`` holds the verdict of every entry ("passed", "failed" or
     "inconclusive"), ``reasons`` why each inconclusive entry is so ("noise",
-    "noise32", "flat", "rough"; "" elsewhere), ``numeric`` the centred
+    "noise32", "flat", "rough", "undefined"; "" elsewhere), ``numeric`` the centred
     difference at the step that decided, ``steps`` that step, ``bounds`` the
     error bound there. ``ratio`` is the largest |g_i − D_i|/B_i over the
     entries (above 1 where an entry failed), ``worst_index`` where it occurs,
@@ -558,14 +582,18 @@ def taylor_test(
     slope = float(np.sum(g * u))
     r, values = [], [f0]
     for s in steps:
-        fp = _scalar_value(f(x_arr + s * u), "at x + t u")
-        fm = _scalar_value(f(x_arr - s * u), "at x − t u")
+        with np.errstate(all="ignore"):
+            fp = _value_or_none(f(x_arr + s * u), "at x + t u")
+            fm = _value_or_none(f(x_arr - s * u), "at x − t u")
+        if fp is None or fm is None:  # the step leaves f's domain: no remainder there
+            r.append(np.nan)
+            continue
         values += [fp, fm]
         r.append(abs(fp - fm - 2 * s * slope))
     r = np.array(r)
     unit = EPSILON32 if _is_float32(values) else EPSILON
     noise = ROUNDINGS * unit * (max(abs(v) for v in values) + float(steps[0] * abs(slope)))
-    resolved = r > 100 * noise
+    resolved = np.nan_to_num(r, nan=0.0) > 100 * noise
     with np.errstate(divide="ignore", invalid="ignore"):
         orders = np.log2(r[:-1] / r[1:])
     usable = [orders[k] for k in range(halvings) if resolved[k] and resolved[k + 1]]
@@ -644,8 +672,8 @@ def gradient_check(
     flat_x = x_arr.reshape(-1)
     # the first step for every entry first: the residuals of all entries together measure f's noise
     first = [_evaluate(f, work, i, h) for i in range(n)]
-    residual = [_residual_noise(*_differences(*e, f0)[2:], h) for e in first]
-    noise_floor = 1.5 * float(np.median(residual)) if n >= POOL else 0.0
+    residual = [_residual_noise(*_differences(*e, f0)[2:], h) for e in first if e is not None]
+    noise_floor = 1.5 * float(np.median(residual)) if len(residual) >= POOL else 0.0
     # what an entry's own residuals showed at an earlier step stays a floor for its later steps
     floors = [noise_floor] * n
     for multiple in LADDER:
@@ -653,10 +681,14 @@ def gradient_check(
         still = []
         for i in undecided:
             reach = LARGEST_REACH * max(1.0, abs(float(flat_x[i])))
-            if multiple > 1 and 4 * t > reach:
+            if multiple > 1 and 8 * t > reach:
                 still.append(i)
                 continue
             evaluations = first[i] if multiple == 1.0 else _evaluate(f, work, i, t)
+            if evaluations is None:  # f is not finite somewhere in θ_i ± 8t: no verdict at this step
+                seen[i].add("undefined")
+                still.append(i)
+                continue
             floor = floors[i] if multiple >= 1 else noise_floor  # a smaller step is for kinks, not noise
             p = _judge(*evaluations, f0, t, float(flat_g[i]), floor, float(flat_x[i]), x_is_32, scale)
             floors[i] = max(floors[i], _residual_noise(*_differences(*evaluations, f0)[2:], t))
@@ -674,7 +706,7 @@ def gradient_check(
             break
     for i in undecided:
         # the reason: the finite difference saw the gradient but not clearly enough, or f did not move, or was rough
-        status = next((s for s in ("noise", "flat", "rough") if s in seen[i]), "noise")
+        status = next((s for s in ("noise", "flat", "rough", "undefined") if s in seen[i]), "noise")
         reasons[i] = "noise32" if status == "noise" and float32 else status
 
     analytic_rounding = ROUNDINGS * (EPSILON32 if float32 else EPSILON) * max(abs(f0), scale)
