@@ -248,9 +248,10 @@ def test_an_editions_jupyterlite_notebook_speaks_its_language():
 
 from html.parser import HTMLParser  # noqa: E402
 
-#: Chapters whose stored outputs still print words of the other language in an edition (their
-#: authors rewrite the prints with cb.Bilingual): strict xfail, so a chapter that starts passing
-#: must leave its list. Measured on the build of 2026-12-02 14:37.
+#: Chapters whose stored outputs still printed words of the other language in an edition when last
+#: measured (2026-12-02 14:37; their authors rewrite the prints with cb.Bilingual): xfail, not strict,
+#: because chapters are re-executed on several branches at once; pytest reports XPASS for a chapter
+#: that passes now — take it off its list then, so that it cannot regress.
 NOT_YET_ENGLISH_ONLY = {"01_single_neuron", "02_quadratic_vs_cross_entropy", "03_softmax_cross_entropy",
                         "04_backprop_three_layer", "05_deep_networks"}
 NOT_YET_CHINESE_ONLY = NOT_YET_ENGLISH_ONLY | {"06_autodiff"}
@@ -313,7 +314,7 @@ def site() -> Path:
 
 
 def _chapters(not_yet: set[str]):
-    return [pytest.param(p.stem, marks=pytest.mark.xfail(strict=True, reason="outputs not yet through cb.Bilingual"))
+    return [pytest.param(p.stem, marks=pytest.mark.xfail(strict=False, reason="outputs not yet through cb.Bilingual"))
             if p.stem in not_yet else p.stem for p in CHAPTERS]
 
 
