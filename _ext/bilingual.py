@@ -132,6 +132,15 @@ class lang_pair(nodes.container):
     """A Chinese block and its English partner."""
 
 
+class lang_output(nodes.container):
+    """One language's version of a cell's output (the side-by-side edition)."""
+
+
+def visit_lang_output_html(self, node: lang_output) -> None:
+    lang = node["lang"]
+    self.body.append(f'<div class="lang-output lang-{lang}" lang="{LANGS[lang]}">\n')
+
+
 def visit_lang_block_html(self, node: lang_block) -> None:
     lang = node["lang"]
     self.body.append(f'<div class="lang-block lang-{lang}" lang="{LANGS[lang]}">\n')
@@ -297,11 +306,36 @@ _LATIN = re.compile(r"[A-Za-z]")
 _NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s+")
 
 
+_OPENING, _CLOSING = "(（[【", ")）]】"
+
+
+def find_separator(text: str, depth: int = 0) -> tuple[int, int, int]:
+    """Where the first " · " of ``text`` outside brackets (（…）, (…), […], 【…】) starts and
+    ends, (-1, -1) if there is none, and the bracket depth at the end of ``text``
+    (``depth``: the depth at its start). After a full-width closing bracket the space
+    before the dot may be left out: "反向规则（VJP）· backward rule (VJP)"."""
+    start = end = -1
+    for i, char in enumerate(text):
+        if char in _OPENING:
+            depth += 1
+        elif char in _CLOSING:
+            depth = max(depth - 1, 0)
+        elif char == "·" and start < 0 and depth == 0 and text[i + 1 : i + 2] == " " and i > 0:
+            if text[i - 1] == " ":
+                start, end = i - 1, i + 2
+            elif text[i - 1] in "）】":
+                start, end = i, i + 2
+    return start, end, depth
+
+
 def split_text(text: str, lang: str) -> str:
-    """One language of "中文 · English" (cut at the first " · "); other text as it is."""
-    if lang not in LANGS or SEPARATOR not in text:
+    """One language of "中文 · English" (cut at the first " · " outside brackets); other text as it is."""
+    if lang not in LANGS:
         return text
-    zh, en = text.split(SEPARATOR, 1)
+    start, end, _ = find_separator(text)
+    if start < 0:
+        return text
+    zh, en = text[:start], text[end:]
     if lang == "zh":
         return zh.rstrip()
     number = _NUMBER.match(zh)
@@ -326,13 +360,18 @@ def split_node(node: nodes.Element, lang: str) -> bool:
     whatever inline markup it sits in. Returns False when there is no " · ".
     """
     texts = [t for t in node.findall(nodes.Text) if _outside_code(t)]
-    cut = next((t for t in texts if SEPARATOR in t), None)
+    cut, depth, seen = None, 0, ""
+    for text in texts:
+        index, end, depth = find_separator(str(text), depth)
+        if index >= 0:
+            cut = text
+            break
+        seen += str(text)
     if cut is None:
         return False
-    full = node.astext()
-    number = _NUMBER.match(full)
-    number = number.group(0) if number and full.find(SEPARATOR) >= number.end() else ""
-    before, after = str(cut).split(SEPARATOR, 1)
+    number = _NUMBER.match(node.astext())  # a leading number, if it stands before the cut
+    number = number.group(0) if number and (seen + str(cut)[:index]).startswith(number.group(0).rstrip()) else ""
+    before, after = str(cut)[:index], str(cut)[end:]
     keep_zh = lang == "zh"
     child = nodes.Text(before.rstrip() if keep_zh else after.lstrip())
     parent = cut.parent
@@ -352,7 +391,7 @@ def split_node(node: nodes.Element, lang: str) -> bool:
 def _header_language(entry: nodes.Element) -> str:
     """"zh", "en", "split" or "shared" for a table's header cell (see the module docstring)."""
     text = "".join(str(t) for t in entry.findall(nodes.Text) if _outside_code(t))
-    if SEPARATOR in text:
+    if find_separator(text)[0] >= 0:
         return "split"
     han, latin = bool(_HAN.search(text)), bool(_LATIN.search(text))
     if han and not latin:
@@ -480,6 +519,235 @@ def make_edition(doctree: nodes.Element, lang: str) -> None:
         edition_table(table, lang)
 
 
+#: Words inside a shared formula: ``\zhen{中文}{English}`` (STYLE.md §2).
+WORDS_MACRO = "\\zhen"
+#: How the side-by-side edition shows both words.
+WORDS_BOTH = "{zh} / {en}"
+_WORDS_RE = re.compile(r"\\zhen(?![A-Za-z])")
+
+
+def _braced(tex: str, start: int) -> tuple[str, int] | None:
+    """The text of the brace group at ``tex[start:]`` (after spaces) and the index after it."""
+    i = start
+    while i < len(tex) and tex[i] in " \t\n":
+        i += 1
+    if i >= len(tex) or tex[i] != "{":
+        return None
+    depth, j = 0, i
+    while j < len(tex):
+        char = tex[j]
+        if char == "\\":
+            j += 2  # an escaped character (\{, \}, \\) never opens or closes a group
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return tex[i + 1 : j], j + 1
+        j += 1
+    return None
+
+
+def resolve_words(tex: str, edition: str) -> tuple[str, list[str]]:
+    r"""A formula's ``\zhen{中文}{English}`` in the edition's language, and the problems found.
+
+    zh: ``\text{中文}``; en: ``\text{English}``; both: ``\text{中文 / English}``.
+    A ``\zhen`` without two brace groups, or with another ``\zhen`` inside, is left as
+    it is and reported.
+    """
+    out, problems, pos = [], [], 0
+    for match in _WORDS_RE.finditer(tex):
+        if match.start() < pos:
+            continue  # inside an argument already reported
+        first = _braced(tex, match.end())
+        second = first and _braced(tex, first[1])
+        if not second:
+            problems.append(rf"{WORDS_MACRO} needs two arguments, {WORDS_MACRO}{{中文}}{{English}}: {tex[match.start():match.start() + 40]!r}")
+            continue
+        zh, en = first[0], second[0]
+        if _WORDS_RE.search(zh) or _WORDS_RE.search(en):
+            problems.append(rf"a {WORDS_MACRO} inside a {WORDS_MACRO}: {tex[match.start():second[1]][:60]!r}")
+            out.append(tex[pos : second[1]])
+            pos = second[1]
+            continue
+        words = {"zh": zh, "en": en}.get(edition) or WORDS_BOTH.format(zh=zh, en=en)
+        out.append(tex[pos : match.start()] + rf"\text{{{words}}}")
+        pos = second[1]
+    out.append(tex[pos:])
+    return "".join(out), problems
+
+
+def resolve_words_in_maths(doctree: nodes.Element, edition: str) -> None:
+    r"""Every formula of the document (display and inline) with its ``\zhen`` resolved."""
+    for node in list(doctree.findall(lambda n: isinstance(n, (nodes.math, nodes.math_block)))):
+        tex = node.astext()
+        if WORDS_MACRO not in tex:
+            continue
+        resolved, problems = resolve_words(tex, edition)
+        for problem in problems:
+            logger.warning(problem, location=node, type="bilingual")
+        node.children = []
+        node += nodes.Text(resolved)
+
+
+# --- Outputs: one language per edition ------------------------------------------------
+
+#: A cell's bilingual result (ce_backprop.Bilingual): {"zh": ..., "en": ...} as JSON.
+OUTPUT_MIME_TYPE = "application/vnd.ce-backprop.bilingual"
+#: The key of a figure output's metadata (ce_backprop.plotting): {"lang": ..., "alt": ...}.
+FIGURE_METADATA_KEY = "ce_backprop"
+_OUTPUTS = "ce_backprop_outputs"
+
+
+def _text(value) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+def output_languages(cells: list[dict]) -> dict[int, list[dict]]:
+    """What the edition build needs to know of each code cell's outputs, by cell index.
+
+    * ``{"kind": "text", "plain": …, "zh": …, "en": …}`` for a bilingual result (its
+      ``text/plain`` is what myst-nb renders; the transform finds it by that text);
+    * ``{"kind": "image", "sha256": …, "lang": "zh" | "en" | None, "alt": … | None}`` for a
+      figure that ``cb.show_figure`` drew (myst-nb names the image file by its sha256).
+    """
+    import base64
+    import hashlib
+
+    found: dict[int, list[dict]] = {}
+    for index, cell in enumerate(cells):
+        if cell.get("cell_type") != "code":
+            continue
+        captions = _caption_pair(cells[index + 1 : index + 3])
+        for output in cell.get("outputs", []):
+            data = output.get("data") or {}
+            if OUTPUT_MIME_TYPE in data and "text/plain" in data:
+                try:
+                    payload = json.loads(_text(data[OUTPUT_MIME_TYPE]))
+                    zh, en = str(payload["zh"]), str(payload["en"])
+                except (ValueError, KeyError, TypeError):
+                    continue
+                found.setdefault(index, []).append({"kind": "text", "plain": _text(data["text/plain"]), "zh": zh, "en": en})
+            meta = (output.get("metadata") or {}).get(FIGURE_METADATA_KEY)
+            if isinstance(meta, dict) and "image/png" in data:
+                try:
+                    sha = hashlib.sha256(base64.b64decode(_text(data["image/png"]))).hexdigest()
+                except ValueError:
+                    continue
+                lang = meta.get("lang") if meta.get("lang") in LANGS else None
+                alt = meta.get("alt") or (captions.get(lang) if lang else None)
+                found.setdefault(index, []).append({"kind": "image", "sha256": sha, "lang": lang, "alt": alt})
+    return found
+
+
+def _caption_pair(cells: list[dict]) -> dict[str, str]:
+    """The plain text of the zh/en caption pair in ``cells`` (wrapped in lang fences or not)."""
+    tags = [set(c.get("metadata", {}).get("tags", [])) for c in cells]
+    if len(cells) < 2 or "zh" not in tags[0] or "en" not in tags[1]:
+        return {}
+    found = {}
+    for lang, cell in zip(LANGS, cells):
+        text = _text(cell.get("source", ""))
+        if text.startswith(FENCE):
+            text = text.split("\n", 1)[-1].rstrip().removesuffix(FENCE)
+        found[lang] = _plain(text)
+    return found
+
+
+def on_source_read_outputs(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Note the languages of a notebook's outputs for :class:`EditionTransform` (after layout.py
+    has replaced the explorers' widgets by their saved outputs)."""
+    app.env.temp_data.pop(_OUTPUTS, None)
+    if not str(app.env.doc2path(docname)).endswith(".ipynb"):
+        return
+    try:
+        nb = json.loads(source[0])
+    except ValueError:
+        return
+    if isinstance(nb, dict) and isinstance(nb.get("cells"), list):
+        app.env.temp_data[_OUTPUTS] = output_languages(nb["cells"])
+
+
+#: Around a printed ce_backprop.Bilingual: before the Chinese, before the English, after it.
+OUTPUT_MARKS = ("\u2062", "\u2063", "\u2064")
+_MARKED = re.compile("\u2062(.*?)\n?\u2063(.*?)\u2064", re.S)
+
+
+def resolve_marks(text: str, edition: str) -> str:
+    """A printed output in the edition's language: each marked "中文\\nEnglish" (see
+    ``ce_backprop.lang.MARKS``) becomes its Chinese or its English, or both lines
+    (side by side edition); the marks go."""
+    if not any(mark in text for mark in OUTPUT_MARKS):
+        return text
+    if edition in LANGS:
+        text = _MARKED.sub(lambda m: m.group(1) if edition == "zh" else m.group(2), text)
+    else:
+        text = _MARKED.sub(lambda m: f"{m.group(1)}\n{m.group(2)}", text)
+    return "".join(char for char in text if char not in OUTPUT_MARKS)
+
+
+def _output_block(text: str, like: nodes.literal_block) -> nodes.literal_block:
+    block = like.deepcopy()
+    block.children = [nodes.Text(text)]
+    block.rawsource = text
+    return block
+
+
+def _in_output(node: nodes.Node) -> bool:
+    """Whether a node is part of a notebook cell's outputs."""
+    return any(isinstance(a, nodes.container) and a.get("nb_element") in ("cell_code_output", "mime_bundle") for a in _ancestors(node))
+
+
+def edition_outputs(doctree: nodes.Element, edition: str, outputs: dict[int, list[dict]]) -> None:
+    """Each notebook output in the edition's language (see :func:`output_languages`).
+
+    zh / en: a bilingual result shows that language's text; a figure drawn in the other
+    language is removed; a figure's alt text is its language's. both: a bilingual result
+    becomes a zh block and an en block (``lang_output``, in a ``bilingual-output``); each figure keeps
+    its own language's alt text and the class ``lang-zh`` / ``lang-en``.
+    """
+    for cell in list(doctree.findall(nodes.container)) if outputs else []:
+        if cell.get("nb_element") != "cell_code" or cell.get("cell_index") not in outputs:
+            continue
+        notes = outputs[cell["cell_index"]]
+        texts = {n["plain"]: n for n in notes if n["kind"] == "text"}
+        images = {n["sha256"]: n for n in notes if n["kind"] == "image"}
+        for bundle in list(cell.findall(nodes.container)):
+            if bundle.get("nb_element") != "mime_bundle" or bundle.parent is None:
+                continue
+            for image in list(bundle.findall(nodes.image)):
+                uri = image.get("uri", "")
+                note = next((n for sha, n in images.items() if sha in uri), None)
+                if note is None:
+                    continue
+                lang = note["lang"]
+                if edition in LANGS and lang not in (None, edition):
+                    bundle.parent.remove(bundle)
+                    break
+                if note["alt"]:
+                    image["alt"] = note["alt"]
+                if lang and edition not in LANGS:
+                    image["classes"] = [*image.get("classes", []), f"lang-{lang}"]
+            else:
+                for block in list(bundle.findall(nodes.literal_block)):
+                    note = texts.get(block.astext()) or texts.get(block.astext().rstrip("\n"))
+                    if note is None or not isinstance(block.parent, nodes.Element):
+                        continue
+                    if edition in LANGS:
+                        block.parent.replace(block, _output_block(note[edition], block))
+                        continue
+                    pair = nodes.container(classes=["bilingual-output"])
+                    for lang in LANGS:
+                        part = lang_output(lang=lang, classes=["lang-output", f"lang-{lang}"])
+                        part += _output_block(note[lang], block)
+                        pair += part
+                    block.parent.replace(block, pair)
+    for block in list(doctree.findall(nodes.literal_block)):
+        if any(mark in block.astext() for mark in OUTPUT_MARKS) and _in_output(block):
+            block.parent.replace(block, _output_block(resolve_marks(block.astext(), edition), block))
+
+
 class EditionTransform(SphinxTransform):
     """Check the zh/en pairs, then make the document one edition's.
 
@@ -490,6 +758,8 @@ class EditionTransform(SphinxTransform):
 
     def apply(self, **kwargs) -> None:
         pair_blocks(self.app, self.document)
+        resolve_words_in_maths(self.document, self.config.course_edition)
+        edition_outputs(self.document, self.config.course_edition, self.env.temp_data.get(_OUTPUTS) or {})
         if self.config.course_edition in LANGS:
             make_edition(self.document, self.config.course_edition)
 
@@ -710,8 +980,10 @@ def setup(app: Sphinx):
     app.connect("config-inited", configure, priority=400)  # before myst-nb reads its settings
     app.add_node(lang_block, html=(visit_lang_block_html, depart_div_html))
     app.add_node(lang_pair, html=(visit_lang_pair_html, depart_div_html))
+    app.add_node(lang_output, html=(visit_lang_output_html, depart_div_html))
     app.add_directive("lang", LangDirective)
     app.connect("source-read", on_source_read)
+    app.connect("source-read", on_source_read_outputs, priority=700)  # after layout.py's explorers (600)
     app.add_config_value("course_edition", "both", "env", types=[str])
     app.add_transform(EditionTransform)
     app.connect("doctree-read", split_toctree_captions)

@@ -83,6 +83,8 @@ def test_sigmoid_prime_at_large_z_is_not_zero():
         assert cb.sigmoid_prime(np.array([-800.0, 800.0])).tolist() == [0.0, 0.0]
 
 
-def test_sigmoid_prime_passes_the_course_gradient_check_up_to_30():
+def test_sigmoid_prime_passes_the_course_gradient_check_up_to_25_and_never_fails_to_30():
+    # beyond |z| ≈ 25, σ′(z) < 1e-11 sits below what any step resolves to 1 % (appendix A): inconclusive
     for z in np.linspace(-30, 30, 61):
-        assert cb.gradient_check("σ'", cb.sigmoid, z, cb.sigmoid_prime(z)).passed, z
+        check = cb.gradient_check("σ'", cb.sigmoid, z, cb.sigmoid_prime(z))
+        assert check.passed if abs(z) <= 25 else not check.failed, (z, str(check))

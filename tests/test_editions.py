@@ -18,7 +18,8 @@ from conftest import CHAPTERS, HAN, ROOT
 
 sys.path.insert(0, str(ROOT / "_ext"))
 from bilingual import (  # noqa: E402
-    EDITIONS, keep_language, lang_block, make_edition, split_node, split_references_in_blocks, split_text,
+    EDITIONS, keep_language, lang_block, make_edition, resolve_words, resolve_words_in_maths, split_node,
+    split_references_in_blocks, split_text,
 )
 
 HTML = ROOT / "_build" / "html"
@@ -40,6 +41,60 @@ def test_split_text_keeps_one_language_and_the_number(text, zh, en):
     assert split_text(text, "zh") == zh
     assert split_text(text, "en") == en
     assert split_text(text, "both") == text
+
+
+@pytest.mark.parametrize(
+    "text, zh, en",
+    [
+        # chapter 6's operations table: the " · " inside （…） or (…) is not the separator
+        ("a ± b（广播 · broadcast）· a ± b (broadcast)", "a ± b（广播 · broadcast）", "a ± b (broadcast)"),
+        ("反向规则（VJP）· backward rule (VJP)", "反向规则（VJP）", "backward rule (VJP)"),
+        ("g 沿该轴复制（÷n）· copied along it (÷n)", "g 沿该轴复制（÷n）", "copied along it (÷n)"),
+        ("分类（classification · 类）· classification", "分类（classification · 类）", "classification"),
+        ("(a · b) 点积 · (a · b) dot product", "(a · b) 点积", "(a · b) dot product"),
+        ("x·y", "x·y", "x·y"),
+    ],
+)
+def test_the_separator_is_never_inside_brackets(text, zh, en):
+    assert (split_text(text, "zh"), split_text(text, "en")) == (zh, en)
+
+
+def test_a_split_cell_keeps_its_brackets_across_inline_markup():
+    cell = nodes.paragraph("", "", nodes.Text("a ± b（"), nodes.emphasis("", "广播 · broadcast"), nodes.Text("）· a ± b (broadcast)"))
+    zh, en = cell.deepcopy(), cell.deepcopy()
+    assert split_node(zh, "zh") and split_node(en, "en")
+    assert (zh.astext(), en.astext()) == ("a ± b（广播 · broadcast）", "a ± b (broadcast)")
+
+
+@pytest.mark.parametrize(
+    "edition, expected",
+    [
+        ("zh", r"O(h^2)_{\text{截断误差}} \quad \text{作为因子的$x$}"),
+        ("en", r"O(h^2)_{\text{truncation}} \quad \text{$x$ as the factor}"),
+        ("both", r"O(h^2)_{\text{截断误差 / truncation}} \quad \text{作为因子的$x$ / $x$ as the factor}"),
+    ],
+)
+def test_words_in_a_shared_equation_speak_the_editions_language(edition, expected):
+    tex = r"O(h^2)_{\zhen{截断误差}{truncation}} \quad \zhen {作为因子的$x$} {$x$ as the factor}"
+    assert resolve_words(tex, edition) == (expected, [])
+
+
+def test_a_malformed_zhen_is_reported_and_left_alone():
+    for tex in (r"a \zhen{只有一个}", r"\zhen{外{\zhen{a}{b}}}{out}"):
+        resolved, problems = resolve_words(tex, "en")
+        assert len(problems) == 1 and r"\zhen" in resolved
+    assert resolve_words(r"\zhenx + \text{prev}", "zh") == (r"\zhenx + \text{prev}", [])
+
+
+def test_words_are_resolved_in_display_and_inline_maths():
+    doc = nodes.section(
+        "", nodes.math_block("", r"a \quad \zhen{当}{whenever}\ b"),
+        nodes.paragraph("", "", nodes.math("", r"x\ \zhen{即}{that is}\ y")),
+    )
+    resolve_words_in_maths(doc, "zh")
+    assert [n.astext() for n in doc.findall(lambda n: isinstance(n, (nodes.math, nodes.math_block)))] == [
+        r"a \quad \text{当}\ b", r"x\ \text{即}\ y",
+    ]
 
 
 def _title(*children) -> nodes.title:

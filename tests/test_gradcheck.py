@@ -1,4 +1,4 @@
-"""The gradient-checking tools every chapter relies on."""
+"""The gradient-checking tools every chapter relies on (appendix A): the rule, the lines, bad input."""
 
 import numpy as np
 import pytest
@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import ce_backprop as cb
+from ce_backprop import gradcheck as gc
 
 points = arrays(np.float64, st.integers(1, 5), elements=st.floats(-3, 3))
 
@@ -24,6 +25,13 @@ def test_numerical_gradient_leaves_x_unchanged_and_keeps_shape():
     assert g.shape == (2, 3) and np.array_equal(x, np.arange(6.0).reshape(2, 3))
 
 
+def test_gradient_check_leaves_x_unchanged():
+    x = np.array([[0.3, -1.2], [2.0, 0.5]])
+    before = x.copy()
+    cb.gradient_check("g", lambda v: float(np.sum(np.sin(v))), x, np.cos(x))
+    assert np.array_equal(x, before)
+
+
 def test_relative_error():
     assert cb.relative_error([1.0, 2.0], [1.0, 2.0]) == 0.0
     assert cb.relative_error([1.0], [1.1]) == pytest.approx(0.1 / 1.1)
@@ -33,94 +41,131 @@ def test_relative_error():
         cb.relative_error([1.0], [1.0, 2.0])
 
 
-def test_gradient_check_passes_a_right_gradient_and_fails_a_wrong_one():
+# --- verdicts and lines ----------------------------------------------------------------
+
+
+def test_a_right_gradient_passes_and_a_wrong_one_fails():
     x = np.array([0.3, -1.2])
     f = lambda v: float(np.sum(np.exp(v)))  # noqa: E731
     good = cb.gradient_check("∇f", f, x, np.exp(x))
-    bad = cb.gradient_check("∇f", f, x, np.exp(x) * (1 + 1e-5))
-    assert good.passed and good.ratio < 0.1 and good.max_relative_error < 1e-8
-    assert not bad.passed and bad.ratio > 1
-    assert str(good).startswith("∇f: error/tolerance = ") and str(good).endswith(" ✓")
-    assert "✗ FAILED at entry [" in str(bad) and "analytic" in str(bad) and "numerical" in str(bad)
+    bad = cb.gradient_check("∇f", f, x, np.exp(x) * np.array([1.0, 1 + 1e-5]))
+    assert good.passed and good.verdict == "passed" and not good.failed and not good.inconclusive
+    assert good.ratio < 1 and good.max_relative_error < 1e-8
+    assert bad.failed and not bad.passed and bad.ratio > 1 and bad.worst_index == (1,)
+    assert bad.entry_verdicts.tolist() == ["passed", "failed"]
+    assert good.message.en == "∇f: passed" and good.message.zh == "∇f：通过"
+    assert bad.message.en == "∇f: failed at 1 of 2 entries" and bad.message.zh == "∇f：2个分量中1个未通过"
+    assert "[1]: g = " in bad.details().en
 
 
-def test_the_rule_is_the_one_chapter_1_states():
-    # |a − n| ≤ rtol·max(|a|, |n|) + (margin·ε·S + |Δ²f|)/h, S = max(|f(x)|, scale) + Σ|x_j||n_j|
+def test_the_error_bound_is_the_one_the_docstring_states():
+    # B = 3 (|D(2h) − D(h)|/3 + σ/h), σ = 4 · ε/2 · max|f| unless the residuals say more
     x = np.array([0.5, -2.0, 3.0])
     f = lambda v: float(np.sum(np.sin(v)) + 2.0)  # noqa: E731
-    h, eps = 1e-6, np.finfo(float).eps
-    n = cb.numerical_gradient(f, x, h)
-    second = np.array([f(x + h * e) + f(x - h * e) - 2 * f(x) for e in np.eye(3)])
-    S = max(abs(f(x)), 1.0) + np.sum(np.abs(x) * np.abs(n))
-    a = np.cos(x) + np.array([0.0, 3e-9, 0.0])  # entry 1 off by 3e-9
-    tol = 1e-6 * np.maximum(np.abs(a), np.abs(n)) + (10 * eps * S + np.abs(second)) / h
-    check = cb.gradient_check("g", f, x, a, h=h)
-    assert check.ratio == pytest.approx(np.max(np.abs(a - n) / tol), rel=1e-6)
-    assert check.worst_index == (1,)
-    assert check.analytic_value == a[1] and check.numeric_value == n[1]
-    from ce_backprop import gradcheck as gc
-    assert gc.EPSILON == eps and gc.DEFAULT_RTOL == 1e-6 and gc.DEFAULT_MARGIN == 10 and gc.DEFAULT_SCALE == 1
+    h = 1e-3  # large enough that the truncation dominates and the rule is visible
+    check = cb.gradient_check("g", f, x, np.cos(x), h=h)
+    assert check.passed and np.all(check.steps == h)
+    D1, D2 = cb.numerical_gradient(f, x, h), cb.numerical_gradient(f, x, 2 * h)
+    sigma_floor = 4 * 0.5 * cb.EPSILON * 3.0
+    lower = 3 * (np.abs(D2 - D1) / 3 + sigma_floor / h)
+    assert np.all(check.bounds >= lower * (1 - 1e-5)) and np.all(check.bounds <= lower * 1.5)
+    np.testing.assert_array_equal(check.numeric, D1)
+    assert gc.SAFETY == 3 and gc.RESOLUTION == 1e-2 and gc.ROUNDINGS == 4
 
 
-def test_correct_sigmoid_prime_passes_where_the_naive_rule_fails():
-    # σ′(15) ≈ 3.1e-7 is below the rounding noise ε/h of the centred difference
-    for z in [-30.0, -15.0, -8.0, 0.0, 8.0, 10.0, 15.0, 20.0, 30.0]:
-        check = cb.gradient_check("σ′", cb.sigmoid, z, cb.sigmoid_prime(z))
-        assert check.passed, (z, str(check))
-    naive = cb.relative_error(cb.sigmoid_prime(15.0), cb.numerical_gradient(cb.sigmoid, 15.0))
-    assert naive > cb.DEFAULT_THRESHOLD
+def test_scalar_lines_name_both_values():
+    bad = cb.gradient_check("g", lambda v: float(v) ** 2, 1.5, -3.0)
+    assert bad.message.en == "g: failed, g = -3, g̃ = 3" and bad.message.zh == "g：未通过，g = -3，g̃ = 3"
+    vector = cb.gradient_check("g", lambda v: float(np.sum(v**2)), np.array([[1.0, 2.0]]), np.array([[2.0, -4.0]]))
+    assert vector.failed and vector.worst_index == (0, 1)
+    assert "[0, 1]: g = -4, g̃ = 4" in vector.details().en
 
 
-@pytest.mark.parametrize("z", [0.0, 2.0, 8.0, 15.0])
-def test_wrong_sigmoid_derivatives_fail_where_they_are_resolvable(z):
-    s = cb.sigmoid(z)
-    for wrong in (-cb.sigmoid_prime(z), s, cb.sigmoid_prime(z) * 2, cb.sigmoid_prime(z) / 2):
-        assert not cb.gradient_check("σ′", cb.sigmoid, z, wrong).passed
+def test_a_mixed_result_says_where_and_why_in_one_line():
+    # entry 0 is ordinary, entry 1 sits on a kink of |v|: not judged
+    f = lambda v: float(np.sin(v[0]) + abs(v[1]))  # noqa: E731
+    check = cb.gradient_check("∂C/∂w", f, np.array([0.4, 0.0]), np.array([np.cos(0.4), 1.0]))
+    assert check.inconclusive and check.entry_verdicts.tolist() == ["passed", "inconclusive"]
+    assert check.reasons.tolist() == ["", "rough"]
+    assert check.message.en == "∂C/∂w: inconclusive at 1 of 2 entries (f not smooth here); passed elsewhere"
+    assert check.message.zh == "∂C/∂w：2个分量中1个无法判定（f在这里不光滑），其余通过"
 
 
-def test_saturated_network_passes_and_its_naive_rule_fails():
-    # chapter 4's network with one saturated hidden unit (b1[0] = 14)
-    rng = np.random.default_rng(0)
-    p = cb.network_init(4, 5, 3, rng)
-    p.b1[0] = 14.0
-    x, y = rng.normal(size=(6, 4)), rng.integers(0, 3, 6)
-    g = cb.network_backward(p, cb.network_forward(p, x), y)
-    f = lambda v: cb.network_loss(cb.NetworkParams(p.W1, v, p.W2, p.b2), x, y)  # noqa: E731
-    for h in (1e-5, 1e-6):
-        assert cb.gradient_check("db1", f, p.b1, g.b1, h=h).passed
-    naive = cb.relative_error(g.b1, cb.numerical_gradient(f, p.b1, 1e-6))
-    assert naive > cb.DEFAULT_THRESHOLD
+def test_lines_fit_a_phone_for_a_short_name():
+    f = lambda v: float(np.sum(np.sin(v)))  # noqa: E731
+    x = np.linspace(-1, 1, 12)
+    wrong = np.cos(x) * np.where(np.arange(12) < 2, -1.0, 1.0)
+    for check in (cb.gradient_check("∂C/∂w", f, x, np.cos(x)), cb.gradient_check("∂C/∂w", f, x, wrong),
+                  cb.gradient_check("σ′(30)", cb.sigmoid, 30.0, cb.sigmoid_prime(30.0))):
+        for line in (check.message.zh, check.message.en):
+            assert len(line) <= 44, line
 
 
-def test_a_flipped_sign_has_naive_relative_error_exactly_2():
-    assert cb.relative_error([0.3], [-0.3]) == 2.0
+def test_str_follows_the_reader_language():
+    check = cb.gradient_check("g", lambda v: float(v) ** 2, 1.5, 3.0)
+    try:
+        cb.set_language("en")
+        assert str(check) == "g: passed"
+        cb.set_language("zh")
+        assert str(check) == "g：通过"
+        cb.set_language("both")
+        assert str(check) == "g：通过\ng: passed"
+        bundle = check._repr_mimebundle_()
+        assert cb.lang.MIME_TYPE in bundle
+    finally:
+        cb.set_language(None)
 
 
 def test_exact_comparison_keeps_the_naive_line():
     c = cb.GradientCheck("loop vs matrix", 3e-12, 1e-10)
-    assert c.passed and str(c) == "loop vs matrix: max relative error = 3.0e-12 < 1e-10 ✓"
+    assert c.passed and str(c).endswith("loop vs matrix: max relative error = 3.0e-12 < 1e-10 ✓")
     assert not cb.GradientCheck("x", 0.5, 1e-7).passed
 
 
-def test_sanitizer_masks_the_value_and_keeps_the_verdict():
-    import configparser
-    import re
-    from pathlib import Path
+def test_ordinary_checks_cost_eight_evaluations_per_entry():
+    calls = []
 
-    cfg = configparser.ConfigParser()
-    cfg.read(Path(__file__).with_name("nbval_sanitize.cfg"), encoding="utf-8")
-    def sanitize(text):
-        for section in cfg.sections():
-            text = re.sub(cfg[section]["regex"], cfg[section]["replace"], text)
-        return text
-    x = np.array([0.3, -1.2])
-    f = lambda v: float(np.sum(np.exp(v)))  # noqa: E731
-    good = str(cb.gradient_check("∇f", f, x, np.exp(x)))
-    other = str(cb.gradient_check("∇f", f, x, np.exp(x) * (1 + 1e-12)))
-    bad = str(cb.gradient_check("∇f", f, x, -np.exp(x)))
-    assert sanitize(good) == sanitize(other) == "∇f: error/tolerance = <rounding noise> ✓"
-    assert sanitize(bad).startswith("∇f: error/tolerance = <rounding noise> ✗ FAILED at entry [")
-    assert sanitize(str(cb.GradientCheck("d", 3e-12, 1e-10))) == "d: max relative error = <rounding noise> < 1e-10 ✓"
+    def f(v):
+        calls.append(1)
+        return float(np.sum(np.sin(v)))
+
+    x = np.linspace(-1, 1, 10)
+    assert cb.gradient_check("g", f, x, np.cos(x)).passed
+    assert len(calls) == 8 * x.size + 1
+
+
+# --- the Taylor remainder test ---------------------------------------------------------------
+
+
+def test_taylor_test_sees_order_three_for_a_right_gradient_and_one_for_a_wrong_one():
+    x = np.array([0.3, -1.2, 0.8])
+    f = lambda v: float(np.sum(np.exp(v)) + v[0] * v[1])  # noqa: E731
+    g = np.exp(x) + np.array([x[1], x[0], 0.0])
+    right = cb.taylor_test("g", f, x, g)
+    wrong = cb.taylor_test("g", f, x, g + np.array([0.0, 0.0, 1e-3]))
+    assert right.passed and np.allclose(right.orders[-2:], 3.0, atol=0.2)
+    assert wrong.verdict == "failed" and np.allclose(wrong.orders[-2:], 1.0, atol=0.2)
+    assert right.message.en == "g: order test passed (r ∝ t³)"
+    assert wrong.message.zh == "g：泰勒余项检验未通过（r只与t成正比）"
+    assert len(right.steps) == 6 and np.allclose(right.steps[:-1] / right.steps[1:], 2.0)
+
+
+def test_taylor_test_along_a_chosen_direction_and_inside_gradient_check():
+    x = np.array([0.5, 1.5])
+    f = lambda v: float(np.sum(v**4))  # noqa: E731
+    along_0 = cb.taylor_test("g", f, x, 4 * x**3 + np.array([0.0, 1.0]), direction=[1.0, 0.0])
+    assert along_0.passed  # the bug is in entry 1, which u = e_0 cannot see
+    check = cb.gradient_check("g", f, x, 4 * x**3, order_test=True)
+    assert check.passed and check.order.passed and "order test passed" in check.details().en
+
+
+def test_taylor_test_is_inconclusive_for_a_linear_function():
+    # r(t) is pure rounding: nothing to see
+    x = np.array([1.0, 2.0])
+    assert cb.taylor_test("g", lambda v: float(3 * v[0] - v[1]), x, np.array([3.0, -1.0])).verdict == "inconclusive"
+
+
+# --- bad input -------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -129,24 +174,26 @@ def test_sanitizer_masks_the_value_and_keeps_the_verdict():
         (dict(name=3), "name"),
         (dict(f="not a function"), "f must be a function"),
         (dict(x=np.array([np.nan, 1.0])), "x contains NaN"),
+        (dict(x=np.array([1.0 + 1j, 2.0])), "x must be real"),
+        (dict(analytic=np.array([2.0 + 0j, 4.0])), "analytic must be real"),
         (dict(analytic=np.array([np.inf, 1.0])), "analytic contains inf"),
+        (dict(analytic=np.zeros(3)), "analytic gradient has shape"),
         (dict(h=0.0), "h"),
-        (dict(rtol=-1.0), "rtol"),
-        (dict(margin=np.nan), "margin"),
-        (dict(scale=0.0), "scale"),
+        (dict(h=-1e-6), "h"),
+        (dict(h=np.nan), "h"),
         (dict(f=lambda v: v), "f must return a scalar"),
+        (dict(f=lambda v: complex(v[0], 1.0)), "f must return a real number"),
+        (dict(f=lambda v: np.inf), "non-finite"),
+        (dict(f=lambda v: np.log(v[0] - 1.0 + 1e-7) if v[0] > 1 else np.nan), "non-finite"),
+        (dict(order_test="yes"), "order_test"),
+        (dict(scale=0.0), "scale"),
     ],
 )
 def test_bad_input_names_the_argument(kwargs, match):
     args = dict(name="g", f=lambda v: float(np.sum(v**2)), x=np.array([1.0, 2.0]), analytic=np.array([2.0, 4.0]))
     args.update(kwargs)
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(ValueError, match=match), np.errstate(all="ignore"):
         cb.gradient_check(args.pop("name"), args.pop("f"), args.pop("x"), args.pop("analytic"), **args)
-
-
-def test_gradient_check_rejects_a_misshaped_gradient():
-    with pytest.raises(ValueError, match="shape"):
-        cb.gradient_check("g", lambda v: float(v.sum()), np.zeros(3), np.zeros(2))
 
 
 @pytest.mark.parametrize("h", [0.0, -1e-6, np.nan])
@@ -160,15 +207,20 @@ def test_non_finite_function_raises():
         cb.numerical_gradient(lambda v: float(np.log(v[0])), np.array([0.0]))
 
 
+def test_taylor_test_bad_input():
+    f = lambda v: float(np.sum(v**2))  # noqa: E731
+    with pytest.raises(ValueError, match="direction has shape"):
+        cb.taylor_test("g", f, np.ones(2), np.ones(2), direction=np.ones(3))
+    with pytest.raises(ValueError, match="direction must not be zero"):
+        cb.taylor_test("g", f, np.ones(2), np.ones(2), direction=np.zeros(2))
+    with pytest.raises(ValueError, match="halvings"):
+        cb.taylor_test("g", f, np.ones(2), np.ones(2), halvings=1)
+    with pytest.raises(ValueError, match="x must be real"):
+        cb.taylor_test("g", f, np.ones(2) * 1j, np.ones(2))
+
+
 def test_numerical_gradient_divides_by_the_step_really_taken():
     # at x = 1000, x ± 1e-6 are not exactly 2e-6 apart in float64; f(v) = v must still give 1
     for x0 in (1000.0, -3.7e5):
         assert (x0 + 1e-6) - (x0 - 1e-6) != 2e-6
         assert cb.numerical_gradient(lambda v: float(v[0]), np.array([x0])).tolist() == [1.0]
-
-
-def test_scalar_failure_names_no_entry_and_vector_failure_does():
-    scalar = cb.gradient_check("g", lambda v: float(v) ** 2, 1.5, -3.0)
-    assert str(scalar).endswith("✗ FAILED: analytic -3, numerical 3")
-    vector = cb.gradient_check("g", lambda v: float(np.sum(v**2)), np.array([[1.0, 2.0]]), np.array([[2.0, -4.0]]))
-    assert "✗ FAILED at entry [0, 1]: analytic -4, numerical 4" in str(vector) and vector.worst_index == (0, 1)

@@ -5,18 +5,20 @@ import json
 import pytest
 
 import ce_backprop as cb
-from ce_backprop.lang import MIME_TYPE
+from ce_backprop.lang import MARKS, MIME_TYPE
 
 
-def test_plain_text_is_chinese_then_english():
+def test_plain_text_is_chinese_then_english_between_invisible_marks():
     text = cb.Bilingual("通过", "passed")
-    assert str(text) == "通过\npassed"
+    assert str(text) == f"{MARKS[0]}通过\n{MARKS[1]}passed{MARKS[2]}"
+    assert "".join(c for c in str(text) if c not in MARKS) == "通过\npassed"  # what a reader sees
+    assert all(__import__("unicodedata").category(m) == "Cf" for m in MARKS)  # format characters: invisible
     assert text.in_language("zh") == "通过" and text.in_language("en") == "passed"
 
 
 def test_mime_bundle_carries_each_language_as_a_json_string():
     bundle = cb.Bilingual("梯度 ∂C/∂w：通过", "gradient ∂C/∂w: passed")._repr_mimebundle_()
-    assert bundle["text/plain"] == "梯度 ∂C/∂w：通过\ngradient ∂C/∂w: passed"
+    assert bundle["text/plain"] == f"{MARKS[0]}梯度 ∂C/∂w：通过\n{MARKS[1]}gradient ∂C/∂w: passed{MARKS[2]}"
     assert isinstance(bundle[MIME_TYPE], str)
     assert json.loads(bundle[MIME_TYPE]) == {"zh": "梯度 ∂C/∂w：通过", "en": "gradient ∂C/∂w: passed"}
 

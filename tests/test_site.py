@@ -124,12 +124,14 @@ def test_downloaded_notebook_is_the_clean_bilingual_source(site, path):
 
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_pages_load_nothing_from_a_cdn(site, edition):
-    # MathJax comes from _static (tools/vendor_assets.py).
+    # The maths is typeset when the book is built (_ext/mathssr.py): no MathJax script,
+    # one stylesheet, and its fonts from _static (tools/vendor_assets.py).
     for page in PAGES:
         html = _read(site, edition, page)
         external = re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?://[^"]+)"', html)
         # canonical and hreflang links name the published address; they load nothing
         assert [u for u in external if not re.search(rf'rel="(?:canonical|alternate)"[^>]+href="{re.escape(u)}"', html)] == []
-        assert re.search(r'<script[^>]+src="(?:\.\./)?_static/mathjax/startup\.js', html)
+        assert not re.search(r'<script[^>]+src="[^"]*mathjax', html) and "window.MathJax" not in html
+        assert "<mjx-container" in html and re.search(r'<link[^>]+_static/mathjax-chtml\.css', html)
         for local in re.findall(r'<(?:script|link)[^>]+(?:src|href)="((?:\.\./)?_static/[^"?]+)', html):
             assert (site / edition / Path(page).parent / local).resolve().exists(), local

@@ -136,7 +136,12 @@
     Search.htmlToText = function (htmlString, anchor) {
       var doc = new DOMParser().parseFromString(htmlString, "text/html");
       doc.querySelectorAll(".headerlink, script, style").forEach(function (el) { el.remove(); });
-      doc.querySelectorAll(".math").forEach(function (el) { el.textContent = " " + texToText(el.textContent) + " "; });
+      // The maths is typeset at build time: a display keeps its TeX in data-tex, and
+      // every formula its MathML, whose text is the formula's symbols.
+      doc.querySelectorAll(".math").forEach(function (el) {
+        var tex = el.getAttribute("data-tex"), mml = el.querySelector("math");
+        el.textContent = " " + (tex ? texToText(tex) : mml ? mml.textContent : texToText(el.textContent)) + " ";
+      });
       var main = (anchor && doc.querySelector('[role="main"] ' + anchor)) || doc.querySelector('[role="main"]');
       return main ? main.textContent.replace(/\s+/g, " ") : "";
     };

@@ -1,11 +1,17 @@
-/* Page layout (see _ext/layout.py).
+/* Page layout (see _ext/layout.py and _ext/mathssr.py).
  * - A link to a label inside a folded source aside opens the aside, so the
  *   reader lands on what the link points to.
- * - MathJax breaks long display equations at the column's width when it
- *   typesets them; when the column's width changes (a phone turned sideways, a
- *   window resized), it lays them out again for the new width. */
+ * - Boxes that scroll sideways (a display equation wider than a phone, a code
+ *   cell, a wide table) say so: each sits in a .scroll-frame, which gets
+ *   data-overflow="left", "right" or "left right" while there is more to see on
+ *   that side (layout.css fades that side and puts an arrow on it). The maths is
+ *   typeset when the book is built, so nothing here waits for MathJax.
+ * - Code outputs are split into their lines, so that a long line wraps with a
+ *   hanging indent instead of hiding its end off-screen. */
 (function () {
   "use strict";
+  var edition = document.documentElement.dataset.edition || "both";
+
   function openTarget() {
     var id = decodeURIComponent(window.location.hash.slice(1));
     var target = id && document.getElementById(id);
@@ -15,8 +21,6 @@
     if (target && target.tagName === "DETAILS") target.scrollIntoView();
   }
   window.addEventListener("hashchange", openTarget);
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", openTarget);
-  else openTarget();
 
   // A wide figure (two panels side by side) sits in a box of its own, which on a
   // phone shows it at a readable size and scrolls sideways (layout.css).
@@ -30,21 +34,97 @@
         img.parentNode.insertBefore(box, img);
         box.appendChild(img);
         img.classList.add("wide-figure");
+        watch(box);
       }
       if (img.complete && img.naturalWidth) mark(); else img.addEventListener("load", mark);
     });
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", markWideFigures);
-  else markWideFigures();
 
-  var width = window.innerWidth, timer = null;
-  window.addEventListener("resize", function () {
-    clearTimeout(timer);
-    timer = setTimeout(function () {
-      var mj = window.MathJax;
-      if (Math.abs(window.innerWidth - width) < 40 || !mj || !mj.startup || !mj.rerenderPromise) return;
-      width = window.innerWidth;
-      mj.startup.promise.then(function () { return mj.rerenderPromise(); });
-    }, 250);
-  });
+  // --- Code outputs: one element per line (hanging indent in layout.css). ---
+  var TOKEN = /(<[^>]+>)|([^<]+)/g;
+  function splitLines(pre) {
+    if (pre.classList.contains("lines")) return;
+    var source = pre.innerHTML.replace(/\n$/, "");
+    var open = [], line = "", lines = [], m;
+    TOKEN.lastIndex = 0;
+    while ((m = TOKEN.exec(source)) !== null) {
+      if (m[1]) {
+        line += m[1];
+        if (/^<\//.test(m[1])) open.pop();
+        else if (!/\/>$/.test(m[1]) && !/^<(br|img|wbr)\b/i.test(m[1])) open.push(m[1]);
+        continue;
+      }
+      var parts = m[2].split("\n");
+      for (var i = 0; i < parts.length; i++) {
+        if (i > 0) {
+          lines.push(line + open.slice().reverse().map(function (t) {
+            return "</" + (/^<([A-Za-z0-9]+)/.exec(t) || [0, "span"])[1] + ">";
+          }).join(""));
+          line = open.join("");
+        }
+        line += parts[i];
+      }
+    }
+    lines.push(line);
+    pre.innerHTML = lines.map(function (l) { return '<span class="line">' + l + "</span>"; }).join("");
+    pre.classList.add("lines");
+  }
+
+  // --- Scroll cues ---
+  var LABEL = { zh: "可左右滚动", en: "scrolls sideways", both: "可左右滚动 · scrolls sideways" }[edition];
+  var observer = "ResizeObserver" in window ? new ResizeObserver(function (entries) {
+    entries.forEach(function (e) { update(e.target); });
+  }) : null;
+
+  function update(box) {
+    var frame = box.parentElement;
+    if (!frame || !frame.classList.contains("scroll-frame")) return;
+    var hidden = box.scrollWidth - box.clientWidth;
+    if (hidden <= 1) {
+      if (frame.hasAttribute("data-overflow")) frame.removeAttribute("data-overflow");
+      if (box.getAttribute("tabindex") === "0") box.removeAttribute("tabindex");
+      return;
+    }
+    var sides = [];
+    if (box.scrollLeft > 1) sides.push("left");
+    if (box.scrollLeft < hidden - 1) sides.push("right");
+    var value = sides.join(" ");
+    if (frame.getAttribute("data-overflow") !== value) frame.setAttribute("data-overflow", value);
+    if (!box.hasAttribute("tabindex")) {
+      box.setAttribute("tabindex", "0");  // the keyboard can scroll it too
+      if (!box.hasAttribute("aria-label")) box.setAttribute("aria-label", LABEL);
+    }
+  }
+
+  function watch(box) {
+    if (!box.classList.contains("scroll-box")) {
+      var frame = document.createElement("div");
+      frame.className = "scroll-frame";
+      box.parentNode.insertBefore(frame, box);
+      frame.appendChild(box);
+      box.classList.add("scroll-box");
+    }
+    box.addEventListener("scroll", function () { update(box); }, { passive: true });
+    if (observer) observer.observe(box);
+    update(box);
+  }
+
+  var SCROLLERS = [
+    ".bd-article .scroll-box",
+    ".bd-article .cell_input pre",
+    ".bd-article .cell_output pre",
+    ".bd-article .pst-scrollable-table-container",
+  ].join(", ");
+
+  function start() {
+    openTarget();
+    Array.prototype.forEach.call(document.querySelectorAll(".bd-article .cell_output pre"), splitLines);
+    Array.prototype.forEach.call(document.querySelectorAll(SCROLLERS), watch);
+    markWideFigures();
+    if (!observer) window.addEventListener("resize", function () {
+      Array.prototype.forEach.call(document.querySelectorAll(".bd-article .scroll-box"), update);
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();

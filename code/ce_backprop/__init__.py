@@ -20,16 +20,15 @@ from .binary_cross_entropy import (
     binary_cross_entropy_with_logits,
 )
 from .gradcheck import (
-    DEFAULT_MARGIN,
-    DEFAULT_RTOL,
-    DEFAULT_SCALE,
     DEFAULT_STEP,
     DEFAULT_THRESHOLD,
     EPSILON,
     GradientCheck,
+    TaylorTest,
     gradient_check,
     numerical_gradient,
     relative_error,
+    taylor_test,
 )
 from .losses import quadratic_cost, quadratic_cost_grad_a
 from .multilabel import (
@@ -160,13 +159,11 @@ __all__ = [
     "setup_figures",
     "show_figure",
     "subplots",
-    "DEFAULT_MARGIN",
-    "DEFAULT_RTOL",
-    "DEFAULT_SCALE",
     "DEFAULT_STEP",
     "DEFAULT_THRESHOLD",
     "EPSILON",
     "GradientCheck",
+    "TaylorTest",
     "NEURON_COSTS",
     "NeuronCost",
     "NeuronHistory",
@@ -184,6 +181,7 @@ __all__ = [
     "quadratic_delta",
     "cross_entropy_delta",
     "relative_error",
+    "taylor_test",
     "show_source",
     "exercises",
     "autodiff",

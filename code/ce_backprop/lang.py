@@ -9,14 +9,20 @@ edition speaks. In Jupyter (Binder, JupyterLite, a local notebook) a
 
 As a cell's result, a ``Bilingual`` is stored under two MIME types:
 
-* ``text/plain``: the Chinese, a newline, the English (what Jupyter shows and
-  what strict nbval compares);
+* ``text/plain``: the Chinese, a newline, the English, between :data:`MARKS`
+  (what Jupyter shows and what strict nbval compares);
 * :data:`MIME_TYPE`: a JSON object ``{"zh": ..., "en": ...}``, kept as a string
   so that nbval's sanitising patterns apply to it, from which the edition build
   takes the edition's language.
 
 Numbers and symbols belong to both languages: print them as they are, and use
 a ``Bilingual`` only where there are words.
+
+Printed, a ``Bilingual`` works too: ``print(b)`` and ``f"{b}"`` write the
+Chinese, a newline and the English between three invisible marks
+(:data:`MARKS`, Unicode's invisible operators, which a notebook does not
+show), so the edition build finds the two languages in a printed line and
+keeps the edition's, with the rest of the line (numbers, symbols) as it is.
 
 The language the library speaks
 -------------------------------
@@ -49,6 +55,10 @@ SETTINGS = ("zh", "en", "both")
 
 #: The environment variable that sets the language when no notebook cell has.
 ENVIRONMENT_VARIABLE = "CE_BACKPROP_LANG"
+
+#: Around a printed ``Bilingual`` in "both": before the Chinese, before the English
+#: (after the newline), after the English (U+2062, U+2063, U+2064: invisible).
+MARKS = ("\u2062", "\u2063", "\u2064")
 
 _chosen: str | None = None
 
@@ -96,9 +106,13 @@ class Bilingual:
                 raise ValueError(f"{name} must be a str, got {type(getattr(self, name)).__name__}")
 
     def __str__(self) -> str:
-        """Both languages, Chinese first (in "zh" or "en", see :func:`language`, that one)."""
+        """Both languages, Chinese first, between :data:`MARKS` (in "zh" or "en", see
+        :func:`language`, that one only, without marks)."""
         lang = language()
-        return f"{self.zh}\n{self.en}" if lang == "both" else self.in_language(lang)
+        if lang == "both":
+            start, middle, end = MARKS
+            return f"{start}{self.zh}\n{middle}{self.en}{end}"
+        return self.in_language(lang)
 
     def __repr__(self) -> str:
         return str(self)
