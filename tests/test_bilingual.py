@@ -84,7 +84,7 @@ def test_glossary_is_well_formed():
     assert len(set(english)) == len(english), "a term is listed twice"
     for en, zh in terms:
         # lower case, except proper names and abbreviations
-        proper = {"KL", "Jacobian", "Hessian", "Xavier", "He", "ReLU", "Bernoulli", "LeCun", "Frobenius", "Iverson", "Taylor"}
+        proper = {"KL", "Jacobian", "Hessian", "Xavier", "He", "ReLU", "Bernoulli", "LeCun", "Frobenius", "Iverson", "Taylor", "Gibbs'"}
         assert en == en.lower() or en.split()[0] in proper or en.split("–")[-1].split()[0] in proper, en
         assert zh and "（" not in zh and "/" not in zh, f"one Chinese term per row: {zh!r}"
     chapters = glossary_chapters()

@@ -175,5 +175,5 @@ def test_dividing_the_learning_rate_by_six_matches_the_quadratic_run_early_on():
     quad = cb.train_neuron(0.6, 0.9, 1.0, 0.0, eta=0.15, epochs=25, cost="quadratic")
     ce_sixth = cb.train_neuron(0.6, 0.9, 1.0, 0.0, eta=0.15 / 6, epochs=25, cost="cross_entropy")
     ce_same = cb.train_neuron(0.6, 0.9, 1.0, 0.0, eta=0.15, epochs=25, cost="cross_entropy")
-    assert np.max(np.abs(quad.a - ce_sixth.a)) < 0.04  # chapter 2, figure 2.3: "less than 0.04"
+    assert np.max(np.abs(quad.a - ce_sixth.a)) < 0.04  # chapter 2, section 2.2: the two runs "move almost in step"
     assert np.max(np.abs(quad.a - ce_same.a)) > 0.2

@@ -158,7 +158,7 @@ def training_explorer(hidden=32, eta=0.5, epochs=10, cost="cross_entropy", batch
     data = load_digits_split()
     style = {"description_width": "8em"}
     layout = widgets.Layout(width="28em")
-    h_slider = widgets.IntSlider(value=hidden, min=4, max=128, step=4, description="H 隐藏单元", style=style, layout=layout)
+    h_slider = widgets.IntSlider(value=hidden, min=4, max=128, step=4, description="d₁ 隐藏单元", style=style, layout=layout)
     eta_slider = widgets.FloatLogSlider(value=eta, base=10, min=-2, max=1, step=0.05, description="η 学习率", readout_format=".3f", style=style, layout=layout)
     epoch_slider = widgets.IntSlider(value=epochs, min=1, max=100, step=1, description="epochs 轮数", style=style, layout=layout)
     cost_menu = widgets.Dropdown(
@@ -168,7 +168,7 @@ def training_explorer(hidden=32, eta=0.5, epochs=10, cost="cross_entropy", batch
         value=cost, description="cost 代价", style=style, layout=layout,
     )
     button = widgets.Button(description="训练 Train", button_style="primary")
-    bar = widgets.IntProgress(value=0, min=0, max=epochs, description="轮次 epoch", style=style, layout=layout)
+    bar = widgets.IntProgress(value=0, min=0, max=epochs, description="轮数 epoch", style=style, layout=layout)
     out = widgets.Output()
 
     def run(_=None):
@@ -188,12 +188,12 @@ def training_explorer(hidden=32, eta=0.5, epochs=10, cost="cross_entropy", batch
             fig, (ax_l, ax_a) = plt.subplots(1, 2, figsize=(9.5, 3.4))
             ax_l.plot(ep, hist.loss_train, label="训练 train")
             ax_l.plot(ep, hist.loss_test, label="测试 test")
-            ax_l.set_xlabel("轮次 epoch")
+            ax_l.set_xlabel("轮数 epoch")
             ax_l.set_ylabel("代价 cost C")
             ax_a.plot(ep, hist.acc_train, label="训练 train")
             ax_a.plot(ep, hist.acc_test, label="测试 test")
             ax_a.set_ylim(0, 1)
-            ax_a.set_xlabel("轮次 epoch")
+            ax_a.set_xlabel("轮数 epoch")
             ax_a.set_ylabel("准确率 accuracy")
             ax_a.set_title(f"测试准确率 test accuracy = {hist.acc_test[-1]:.2%}")
             for ax in (ax_l, ax_a):

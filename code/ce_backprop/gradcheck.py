@@ -412,9 +412,11 @@ class GradientCheck:
     def message(self) -> Bilingual:
         """The printed line, in both languages."""
         if self.verdict is None:
-            op, mark = ("<", "✓") if self.passed else (">=", "✗ FAILED")
-            line = f"{self.name}: max relative error = {self.max_relative_error:.1e} {op} {self.threshold:.0e} {mark}"
-            return Bilingual(line, line)
+            op = "<" if self.passed else ">="
+            value = f"{self.max_relative_error:.1e} {op} {self.threshold:.0e}"
+            zh = f"{self.name}：最大相对误差 = {value}，{'通过' if self.passed else '未通过'}"
+            en = f"{self.name}: max relative error = {value}, {'passed' if self.passed else 'failed'}"
+            return Bilingual(zh, en)
         n = self.entry_verdicts.size
         c = self.counts()
         name = self.name

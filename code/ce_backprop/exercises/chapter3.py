@@ -76,7 +76,7 @@ def _softmax_backward_cases() -> list[Case]:
 
 
 def check_softmax_backward(fn) -> ExerciseResult:
-    """Exercise 3.7: ``fn(a, g)`` returns Jᵀg = a ⊙ (g − (aᵀg)1) for a = softmax(z).
+    """Exercise 3.6: ``fn(a, g)`` returns Jᵀg = a ⊙ (g − (aᵀg)1) for a = softmax(z).
 
     ``a`` and ``g`` have shape ``(K,)`` or ``(M, K)`` (one sample per row); the
     result has the same shape. Returns the verdict, whose line a notebook displays.
@@ -120,7 +120,7 @@ def _log_softmax_cases() -> list[Case]:
 
 
 def check_log_softmax(fn) -> ExerciseResult:
-    """Exercise 3.8: ``fn(z)`` returns ln softmax(z) along the last axis, stably.
+    """Exercise 3.7: ``fn(z)`` returns ln softmax(z) along the last axis, stably.
 
     ``z`` has shape ``(K,)`` or ``(M, K)``; the result has the same shape and is
     finite for logits near ±1e3 and where a probability underflows to 0.
@@ -180,7 +180,7 @@ def _temperature_cases() -> list[Case]:
 
 
 def check_temperature_grad(fn) -> ExerciseResult:
-    """Exercise 3.9: ``fn(z, y, T)`` returns ∂L/∂z = (softmax(z/T) − y)/T.
+    """Exercise 3.8: ``fn(z, y, T)`` returns ∂L/∂z = (softmax(z/T) − y)/T.
 
     ``z`` and ``y`` have shape ``(K,)``, y sums to 1, ``T > 0``;
     L = −Σ_m y_m ln softmax(z/T)_m.
