@@ -297,10 +297,13 @@ def test_the_sidebar_and_contents_buttons_open_them(browser, base_url, edition, 
     primary.click()
     if device == "phone":
         page.wait_for_selector("#pst-primary-sidebar-modal[open] .bd-docs-nav a.reference", state="visible")
+        (SHOTS / "nav").mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "nav" / f"{edition}-phone-sidebar.png"))
         page.keyboard.press("Escape")
         page.wait_for_selector("#pst-primary-sidebar-modal[open]", state="detached")
         secondary.click()
         page.wait_for_selector("#pst-secondary-sidebar-modal[open] #pst-page-toc-nav a", state="visible")
+        page.screenshot(path=str(SHOTS / "nav" / f"{edition}-phone-contents.png"))
         page.keyboard.press("Escape")
         page.wait_for_selector("#pst-secondary-sidebar-modal[open]", state="detached")
     else:

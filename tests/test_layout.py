@@ -505,7 +505,14 @@ def test_jupyterlite_opens_a_clean_notebook(page, base_url):
 
 # --- What a reader sees on a phone (390 px), box by box ------------------------------
 
-PHONE_BOXES = """() => {
+PHONE_BOXES = """async () => {
+  // each box brought on screen first: sections far from it are laid out only when near (layout.css)
+  const frames = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  for (const box of document.querySelectorAll(".bd-article .scroll-box, .bd-article table")) {
+    box.scrollIntoView({block: "center"});
+    await frames();
+  }
+  window.scrollTo(0, 0);
   const shown = e => e.offsetParent !== null && e.getClientRects().length > 0;
   const text = e => (e.innerText || e.textContent || "").replace(/\\s+/g, " ").trim().slice(0, 50);
   const cue = box => {

@@ -266,7 +266,7 @@ def readable_times(runs: int = 3) -> None:
                         if slowdown > 1:
                             cdp = context.new_cdp_session(page)
                             cdp.send("Emulation.setCPUThrottlingRate", {"rate": slowdown})
-                        page.goto(base + f"{edition}/{page_path}", wait_until="load")
+                        page.goto(base + f"{edition}/{page_path}", wait_until="load", timeout=120000)
                         times.append(page.evaluate(READABLE) / 1000)
                         context.close()
                     seconds = statistics.median(times)
@@ -285,6 +285,7 @@ def main(argv=None) -> int:
     ap.add_argument("--no-book", action="store_true", help="skip the cold book build")
     ap.add_argument("--readable-only", action="store_true",
                     help="only the time until each chapter page is readable (phone profile and desktop)")
+    ap.add_argument("--runs", type=int, default=3, help="cold loads per page for the time until readable (median)")
     ap.add_argument("--repeats", type=int, default=7)
     ap.add_argument("--quick", action="store_true",
                     help="only a small training-step table: batch 256, one repeat (implies --kernels-only)")
@@ -292,7 +293,7 @@ def main(argv=None) -> int:
     ap.add_argument("--torch-python", help="run the training-step table with this interpreter (one with PyTorch)")
     args = ap.parse_args(argv)
     if args.readable_only:
-        readable_times()
+        readable_times(args.runs)
         return 0
     if args.quick:
         args.kernels_only, args.repeats = True, 1

@@ -61,6 +61,9 @@
   function update(box) {
     var frame = box.parentElement;
     if (!frame || !frame.classList.contains("scroll-frame")) return;
+    // A section far from the screen is not laid out yet (content-visibility in layout.css):
+    // measuring its boxes would lay it out. Its ResizeObserver entry comes when it is.
+    if (observer && box.checkVisibility && !box.checkVisibility({ contentVisibilityAuto: true })) return;
     var hidden = box.scrollWidth - box.clientWidth;
     if (hidden <= 1) {
       if (frame.hasAttribute("data-overflow")) frame.removeAttribute("data-overflow");
