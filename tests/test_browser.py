@@ -187,7 +187,7 @@ def test_each_page_of_each_edition_reads_in_its_language(page, base_url, edition
 
 
 CHAPTER2 = "chapters/02_quadratic_vs_cross_entropy.html"
-SECTION = "the-gradient-of-the-cross-entropy"
+SECTION = "the-bounded-gradient"
 
 
 def test_the_switch_keeps_the_page_and_the_section_and_is_remembered(page, base_url):
