@@ -676,17 +676,23 @@ def _caption_pair(cells: list[dict]) -> dict[str, str]:
     return found
 
 
+def read_notebook(app: Sphinx, docname: str, source: list[str]) -> dict | None:
+    """The notebook a ``source-read`` handler was given, parsed, or None for any other document."""
+    if not str(app.env.doc2path(docname)).endswith(".ipynb"):
+        return None
+    try:
+        nb = json.loads(source[0])
+    except ValueError:
+        return None
+    return nb if isinstance(nb, dict) and isinstance(nb.get("cells"), list) else None
+
+
 def on_source_read_outputs(app: Sphinx, docname: str, source: list[str]) -> None:
     """Note the languages of a notebook's outputs for :class:`EditionTransform` (after layout.py
     has replaced the explorers' widgets by their saved outputs)."""
     app.env.temp_data.pop(_OUTPUTS, None)
-    if not str(app.env.doc2path(docname)).endswith(".ipynb"):
-        return
-    try:
-        nb = json.loads(source[0])
-    except ValueError:
-        return
-    if isinstance(nb, dict) and isinstance(nb.get("cells"), list):
+    nb = read_notebook(app, docname, source)
+    if nb is not None:
         app.env.temp_data[_OUTPUTS] = output_languages(nb["cells"])
 
 

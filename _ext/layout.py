@@ -531,13 +531,10 @@ def number_equations_per_chapter(app: Sphinx, env) -> list[str]:
 
 def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     """After the bilingual extension: explorers become static, asides get their markers."""
-    if not str(app.env.doc2path(docname)).endswith(".ipynb"):
-        return
-    try:
-        nb = json.loads(source[0])
-    except ValueError:
-        return
-    if not isinstance(nb, dict) or "cells" not in nb:
+    from bilingual import read_notebook
+
+    nb = read_notebook(app, docname, source)
+    if nb is None:
         return
     make_explorers_static(app, docname, nb)
     mark_asides(nb)
