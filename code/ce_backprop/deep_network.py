@@ -1,23 +1,23 @@
 """A network of any depth and its backward pass (chapter 5, 05_deep_networks).
 
-Layers ℓ = 1..L with sizes n_0 (inputs), n_1, ..., n_L (classes). For a batch
+Layers ℓ = 1..L with sizes d_0 (inputs), d_1, ..., d_L (classes). For a batch
 of M rows, a^0 = x and
 
-    z^ℓ = a^{ℓ−1} W^ℓ + b^ℓ     (M, n_{ℓ−1}) @ (n_{ℓ−1}, n_ℓ) + (n_ℓ,) -> (M, n_ℓ)
+    z^ℓ = a^{ℓ−1} W^ℓ + b^ℓ     (M, d_{ℓ−1}) @ (d_{ℓ−1}, d_ℓ) + (d_ℓ,) -> (M, d_ℓ)
     a^ℓ = f(z^ℓ)                 ℓ < L: the hidden activation f (sigmoid, tanh or ReLU)
-    ŷ   = softmax(z^L)           (M, n_L)
+    A   = softmax(z^L)           (M, d_L)
 
-with the mean cross-entropy C = −(1/M) Σ_i ln ŷ_{i, y_i}. The backward pass is
+with the mean cross-entropy C = −(1/M) Σ_i ln A_{i, k_i}. The backward pass is
 the recurrence of chapter 4, with f′ in place of σ′:
 
-    δ^L = (ŷ − Y) / M                                  (M, n_L)
-    δ^ℓ = (δ^{ℓ+1} W^{ℓ+1 ᵀ}) ⊙ f′(z^ℓ)                 (M, n_ℓ)
-    ∂C/∂W^ℓ = a^{ℓ−1 ᵀ} δ^ℓ                            (n_{ℓ−1}, n_ℓ)
-    ∂C/∂b^ℓ = column sums of δ^ℓ                       (n_ℓ,)
+    δ^L = (A − Y) / M                                  (M, d_L)
+    δ^ℓ = (δ^{ℓ+1} W^{ℓ+1 ᵀ}) ⊙ f′(z^ℓ)                 (M, d_ℓ)
+    ∂C/∂W^ℓ = a^{ℓ−1 ᵀ} δ^ℓ                            (d_{ℓ−1}, d_ℓ)
+    ∂C/∂b^ℓ = column sums of δ^ℓ                       (d_ℓ,)
 
 f′ is computed from the stored activation a = f(z): σ′ = a(1 − a),
 tanh′ = 1 − a², ReLU′ = [a > 0] (so ReLU′(0) = 0, see hidden_activations).
-With layer sizes (Dx, H, Dy) and the sigmoid this is exactly chapter 4's
+With layer sizes (d_0, d_1, K) and the sigmoid this is exactly chapter 4's
 network (``network.py``), which stays as the worked small case.
 
 Speed: the sigmoid is computed in one stable pass as σ(z) = ½(1 + tanh(z/2)),
@@ -48,7 +48,7 @@ INITIALISATIONS = ("xavier", "he")
 
 @dataclass
 class DeepParams:
-    """Weights W^ℓ (n_{ℓ−1}, n_ℓ), biases b^ℓ (n_ℓ,) for ℓ = 1..L, and the hidden activation (chapter 5).
+    """Weights W^ℓ (d_{ℓ−1}, d_ℓ), biases b^ℓ (d_ℓ,) for ℓ = 1..L, and the hidden activation (chapter 5).
 
     ``weights[ℓ−1]`` is W^ℓ. ``activation`` ("sigmoid", "tanh" or "relu") is
     used in every hidden layer; the output layer is always a softmax. With
@@ -81,7 +81,7 @@ class DeepParams:
 
     @property
     def layer_sizes(self) -> tuple:
-        """(n_0, n_1, ..., n_L)."""
+        """(d_0, d_1, ..., d_L)."""
         return (self.weights[0].shape[0], *(W.shape[1] for W in self.weights))
 
     @property
@@ -98,10 +98,10 @@ class DeepParams:
 class DeepCache:
     """What the forward pass keeps (chapter 5).
 
-    ``x`` (M, n_0); ``zs[i]`` is z^{i+1} (M, n_{i+1}) for i = 0..L−1;
+    ``x`` (M, d_0); ``zs[i]`` is z^{i+1} (M, d_{i+1}) for i = 0..L−1;
     ``activations[i]`` is a^i, the input of layer i+1, for i = 0..L−1
     (so ``activations[0]`` is x and the hidden activations are
-    ``activations[1:]``); ``probs`` is ŷ = softmax(z^L) (M, n_L).
+    ``activations[1:]``); ``probs`` is A = softmax(z^L) (M, d_L).
     """
 
     x: np.ndarray
@@ -116,9 +116,9 @@ def deep_init(layer_sizes, rng, activation="sigmoid", init="xavier", dtype=np.fl
               residual=False) -> DeepParams:
     """Random weights and zero biases for layers of the given sizes (chapter 5).
 
-    ``layer_sizes`` = (n_0, n_1, ..., n_L), at least two sizes, each ≥ 1.
-    Every W^ℓ (n_{ℓ−1}, n_ℓ) is drawn from N(0, s²) with fan_in = n_{ℓ−1},
-    fan_out = n_ℓ and
+    ``layer_sizes`` = (d_0, d_1, ..., d_L), at least two sizes, each ≥ 1.
+    Every W^ℓ (d_{ℓ−1}, d_ℓ) is drawn from N(0, s²) with fan_in = d_{ℓ−1},
+    fan_out = d_ℓ and
 
     - ``init="xavier"`` (Glorot): s² = 2 / (fan_in + fan_out), for sigmoid and tanh;
     - ``init="he"``: s² = 2 / fan_in, for ReLU;
@@ -133,7 +133,7 @@ def deep_init(layer_sizes, rng, activation="sigmoid", init="xavier", dtype=np.fl
     hidden layers of equal width residual connections (see ``DeepParams``).
     """
     if isinstance(layer_sizes, (str, bytes)) or not hasattr(layer_sizes, "__len__"):
-        raise ValueError(f"layer_sizes must be a sequence of layer widths (n_0, ..., n_L), got {layer_sizes!r}")
+        raise ValueError(f"layer_sizes must be a sequence of layer widths (d_0, ..., d_L), got {layer_sizes!r}")
     sizes = [check_count(n, "layer_sizes entry") for n in layer_sizes]
     if len(sizes) < 2:
         raise ValueError(f"layer_sizes needs at least an input and an output size, got {list(layer_sizes)}")
@@ -191,7 +191,7 @@ def _check_params(params) -> DeepParams:
             if not isinstance(p, np.ndarray) or p.dtype not in (np.float32, np.float64) or p.dtype != dtype:
                 raise ValueError(f"params {name} must be a float32 or float64 array of the same dtype as W1")
         if W.ndim != 2:
-            raise ValueError(f"params W{i} must be a matrix (n_{i - 1}, n_{i}), got shape {W.shape}")
+            raise ValueError(f"params W{i} must be a matrix (d_{i - 1}, d_{i}), got shape {W.shape}")
         if b.shape != (W.shape[1],):
             raise ValueError(f"params b{i} must have shape ({W.shape[1]},) to match W{i} {W.shape}, got {b.shape}")
         if i > 1 and W.shape[0] != Ws[i - 2].shape[1]:
@@ -249,7 +249,7 @@ def _forward(params: DeepParams, x: np.ndarray) -> DeepCache:
     L = len(params.weights)
     skips = params.skips()
     for i, (W, b) in enumerate(zip(params.weights, params.biases)):
-        z = a @ W                          # (M, n_{ℓ−1}) @ (n_{ℓ−1}, n_ℓ) -> (M, n_ℓ)
+        z = a @ W                          # (M, d_{ℓ−1}) @ (d_{ℓ−1}, d_ℓ) -> (M, d_ℓ)
         z += b
         zs.append(z)
         if i < L - 1:
@@ -277,7 +277,7 @@ def _backward(params: DeepParams, cache: DeepCache, y: np.ndarray, errors: Optio
     M = cache.x.shape[0]
     delta = cache.probs.copy()
     delta[np.arange(M), y] -= 1.0
-    delta /= M                                # δ^L = (ŷ − Y) / M
+    delta /= M                                # δ^L = (A − Y) / M
     L = len(params.weights)
     skips = params.skips()
     dWs, dbs = [None] * L, [None] * L
@@ -288,14 +288,11 @@ def _backward(params: DeepParams, cache: DeepCache, y: np.ndarray, errors: Optio
         dWs[i] = cache.activations[i].T @ delta   # a^{ℓ−1}ᵀ δ^ℓ
         dbs[i] = delta.sum(axis=0)                # column sums of δ^ℓ
         if i > 0:
-            grad_a = delta @ params.weights[i].T  # ∂C/∂a^{ℓ−1} = δ^ℓ W^ℓᵀ ...
-            if skips[i]:
-                grad_a += dA                      # ... + ∂C/∂a^ℓ through the residual connection
-            dA = grad_a.copy() if skips[i - 1] else grad_a
-            f_z = cache.activations[i]            # f(z^{ℓ−1}), or a^{ℓ−1} − a^{ℓ−2} after a residual add
-            if skips[i - 1]:
-                f_z = _activate(cache.zs[i - 1], params.activation)
-            delta = _times_f_prime(grad_a, f_z, params.activation)   # δ^{ℓ−1} = ∂C/∂a^{ℓ−1} ⊙ f′(z^{ℓ−1})
+            # ∂C/∂a^{ℓ−1} = δ^ℓ W^ℓᵀ, plus ∂C/∂a^ℓ itself if layer ℓ adds its input (residual)
+            dA = delta @ params.weights[i].T + (dA if skips[i] else 0.0)
+            # f(z^{ℓ−1}) is the stored a^{ℓ−1}, unless layer ℓ−1 added its input to it
+            f_z = _activate(cache.zs[i - 1], params.activation) if skips[i - 1] else cache.activations[i]
+            delta = _times_f_prime(dA.copy(), f_z, params.activation)   # δ^{ℓ−1} = ∂C/∂a^{ℓ−1} ⊙ f′(z^{ℓ−1})
     return DeepParams(dWs, dbs, params.activation, params.residual)
 
 
@@ -313,9 +310,9 @@ def _step(params: DeepParams, x: np.ndarray, y: np.ndarray, learning_rate: float
 # --- the public functions ------------------------------------------------------------
 
 def deep_forward(params: DeepParams, x) -> DeepCache:
-    """The forward pass z^ℓ = a^{ℓ−1} W^ℓ + b^ℓ, a^ℓ = f(z^ℓ), ŷ = softmax(z^L) (chapter 5).
+    """The forward pass z^ℓ = a^{ℓ−1} W^ℓ + b^ℓ, a^ℓ = f(z^ℓ), A = softmax(z^L) (chapter 5).
 
-    x (M, n_0) -> DeepCache with every z^ℓ, every layer's input a^{ℓ−1} and ŷ (M, n_L).
+    x (M, d_0) -> DeepCache with every z^ℓ, every layer's input a^{ℓ−1} and A (M, d_L).
     """
     p = _check_params(params)
     return _forward(p, _check_x(x, p))
@@ -325,7 +322,7 @@ def deep_backward(params: DeepParams, cache: DeepCache, y) -> DeepParams:
     """Gradients of the mean cross-entropy by δ^ℓ = (δ^{ℓ+1} W^{ℓ+1 ᵀ}) ⊙ f′(z^ℓ) (chapter 5).
 
     ``cache`` comes from ``deep_forward(params, x)``; ``y`` holds the M integer
-    labels. Returns a DeepParams of ∂C/∂W^ℓ (n_{ℓ−1}, n_ℓ) and ∂C/∂b^ℓ (n_ℓ,).
+    labels. Returns a DeepParams of ∂C/∂W^ℓ (d_{ℓ−1}, d_ℓ) and ∂C/∂b^ℓ (d_ℓ,).
     """
     p = _check_params(params)
     if (not isinstance(cache, DeepCache) or len(cache.zs) != p.depth
@@ -335,7 +332,7 @@ def deep_backward(params: DeepParams, cache: DeepCache, y) -> DeepParams:
 
 
 def deep_errors(params: DeepParams, cache: DeepCache, y) -> list:
-    """The errors δ^ℓ = ∂C/∂z^ℓ (M, n_ℓ) of every layer, [δ^1, ..., δ^L] (chapter 5).
+    """The errors δ^ℓ = ∂C/∂z^ℓ (M, d_ℓ) of every layer, [δ^1, ..., δ^L] (chapter 5).
 
     The same recurrence as ``deep_backward``, which only returns their
     products with the layer inputs (∂C/∂W^ℓ) and their column sums (∂C/∂b^ℓ).
@@ -351,7 +348,7 @@ def deep_errors(params: DeepParams, cache: DeepCache, y) -> list:
 
 
 def deep_loss(params: DeepParams, x, y) -> float:
-    """Mean cross-entropy C = −(1/M) Σ_i ln ŷ_{i, y_i} on x (M, n_0), labels y (M,) (chapter 5)."""
+    """Mean cross-entropy C = −(1/M) Σ_i ln A_{i, k_i} on x (M, d_0), labels y (M,) (chapter 5)."""
     p = _check_params(params)
     x = _check_x(x, p)
     return _loss(_forward(p, x), _check_y(y, x.shape[0], p.layer_sizes[-1]))
@@ -366,7 +363,7 @@ def deep_step(params: DeepParams, x, y, learning_rate) -> float:
 
 
 def deep_predict(params: DeepParams, x) -> np.ndarray:
-    """Predicted class of each row, the index of the largest z^L (chapter 5). x (M, n_0) -> (M,) int."""
+    """Predicted class of each row, the index of the largest z^L (chapter 5). x (M, d_0) -> (M,) int."""
     return np.argmax(deep_forward(params, x).zs[-1], axis=1)
 
 
@@ -416,7 +413,7 @@ def dead_unit_fraction(params: DeepParams, x) -> np.ndarray:
     """For each hidden layer, the fraction of its units that output 0 on every row of x (chapter 5).
 
     A ReLU unit that is 0 for every input gets ReLU′ = 0 everywhere and never
-    learns again: it is dead. x (M, n_0) -> (L − 1,). For sigmoid and tanh
+    learns again: it is dead. x (M, d_0) -> (L − 1,). For sigmoid and tanh
     the fractions are 0 (their outputs are never exactly 0 for finite z).
     """
     cache = deep_forward(params, x)
@@ -473,7 +470,7 @@ def train_deep(params: DeepParams, X, y, epochs, batch_size, learning_rate, rng,
                X_val=None, y_val=None, progress: Optional[Callable[[int, int], None]] = None):
     """Mini-batch gradient descent on the mean cross-entropy (chapter 5). Returns (trained params, DeepHistory).
 
-    X (n, n_0), y (n,) labels; ``params`` is not modified (a copy is trained).
+    X (n, d_0), y (n,) labels; ``params`` is not modified (a copy is trained).
     ``rng`` shuffles the rows every epoch, so a run is reproducible. After
     every epoch the loss, the accuracy and the per-layer gradient norms on the
     training set are recorded (and loss and accuracy on X_val, y_val if given).
