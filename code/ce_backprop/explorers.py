@@ -212,14 +212,14 @@ def training_explorer(hidden=32, eta=0.5, epochs=10, cost="cross_entropy", batch
     Sliders: hidden units H, learning rate η, epochs; a menu for the cost
     (softmax + cross-entropy, or sigmoid outputs + quadratic cost). The button
     "训练 Train" trains from the same seeded start, with a progress bar, then
-    draws the cost and the accuracy per epoch (training and test set) and
-    prints the final test accuracy. One run with the defaults is shown at once.
+    draws the cost and the accuracy per epoch (training and validation set) and
+    prints the final validation accuracy; the test set is not used. One run with the defaults is shown at once.
     """
-    from .data import load_digits_split
+    from .data import load_digits_with_validation
     from .network import network_init
     from .training import train
 
-    data = load_digits_split()
+    data = load_digits_with_validation()
     style, layout = _style(8)
     h_slider = widgets.IntSlider(value=hidden, min=4, max=128, step=4, description=label("d₁ 隐藏单元数", "d₁ hidden units"), style=style, layout=layout)
     eta_slider = widgets.FloatLogSlider(value=eta, base=10, min=-2, max=1, step=0.05, description=label("η 学习率", "η learning rate"), readout_format=".3f", style=style, layout=layout)
@@ -244,21 +244,21 @@ def training_explorer(hidden=32, eta=0.5, epochs=10, cost="cross_entropy", batch
 
         _, hist = train(params, data.X_train, data.y_train, epoch_slider.value, batch_size,
                         eta_slider.value, rng, cost=cost_menu.value,
-                        X_val=data.X_test, y_val=data.y_test, progress=progress)
+                        X_val=data.X_val, y_val=data.y_val, progress=progress)
         ep = np.arange(hist.epochs + 1)
 
         def figure(t):
             fig, (ax_l, ax_a) = plt.subplots(1, 2, figsize=(9.5, 3.4))
             ax_l.plot(ep, hist.loss_train, label=t("训练集", "training set"))
-            ax_l.plot(ep, hist.loss_test, label=t("测试集", "test set"))
+            ax_l.plot(ep, hist.loss_test, label=t("验证集", "validation set"))
             ax_l.set_xlabel(t("轮数", "epoch"))
             ax_l.set_ylabel(t("代价 C", "cost C"))
             ax_a.plot(ep, hist.acc_train, label=t("训练集", "training set"))
-            ax_a.plot(ep, hist.acc_test, label=t("测试集", "test set"))
+            ax_a.plot(ep, hist.acc_test, label=t("验证集", "validation set"))
             ax_a.set_ylim(0, 1)
             ax_a.set_xlabel(t("轮数", "epoch"))
             ax_a.set_ylabel(t("准确率", "accuracy"))
-            ax_a.set_title(t(f"测试准确率 = {hist.acc_test[-1]:.2%}", f"test accuracy = {hist.acc_test[-1]:.2%}"))
+            ax_a.set_title(t(f"验证准确率 = {hist.acc_test[-1]:.2%}", f"validation accuracy = {hist.acc_test[-1]:.2%}"))
             for ax in (ax_l, ax_a):
                 ax.legend()
             fig.tight_layout()
