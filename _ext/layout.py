@@ -196,28 +196,28 @@ def live_spec(state: dict, model_id: str, ed: str) -> dict | None:
 def training_data_script(spec: dict) -> tuple[str, str]:
     """(file name, JavaScript) of the data the training explorer trains on in the page.
 
-    The digits split of the chapter (pixels × 16 as bytes, labels) and the library's
+    The explorer's digits (its training and validation parts, pixels × 16 as bytes, labels) and the library's
     random start for the saved number of hidden units and seed (ce_backprop.explorers.
     training_start): the initial parameters as float64 and the row order of the first
     TRAINING_EPOCHS_SHIPPED epochs. With them, the page's first run is the notebook's.
     """
     import numpy as np
 
-    from ce_backprop.data import load_digits_split
+    from ce_backprop.data import load_digits_with_validation
     from ce_backprop.explorers import training_start
 
     controls = {c["name"]: c for c in spec["controls"]}
     hidden, seed = int(controls["hidden"]["value"]), int(spec["constants"]["seed"])
-    data = load_digits_split()
+    data = load_digits_with_validation()
     params, orders = training_start(hidden, seed, TRAINING_EPOCHS_SHIPPED, data.X_train.shape[1], 10, data.X_train.shape[0])
 
     def b64(array, dtype) -> str:
         return base64.b64encode(np.ascontiguousarray(array, dtype=dtype).tobytes()).decode("ascii")
 
     payload = {
-        "nTrain": int(data.X_train.shape[0]), "nTest": int(data.X_test.shape[0]), "nInputs": int(data.X_train.shape[1]),
+        "nTrain": int(data.X_train.shape[0]), "nVal": int(data.X_val.shape[0]), "nInputs": int(data.X_train.shape[1]),
         "xTrain": b64(np.rint(data.X_train * 16), "<u1"), "yTrain": b64(data.y_train, "<u1"),
-        "xTest": b64(np.rint(data.X_test * 16), "<u1"), "yTest": b64(data.y_test, "<u1"),
+        "xVal": b64(np.rint(data.X_val * 16), "<u1"), "yVal": b64(data.y_val, "<u1"),
         "start": {"hidden": hidden, "seed": seed, "epochs": TRAINING_EPOCHS_SHIPPED,
                   "W1": b64(params.W1, "<f8"), "W2": b64(params.W2, "<f8"), "orders": b64(orders, "<u2")},
     }

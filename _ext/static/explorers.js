@@ -194,7 +194,7 @@
         var all = bytes(start.orders, Uint16Array), orders = [];
         for (var e = 0; e < start.epochs; e++) orders.push(all.subarray(e * d.nTrain, (e + 1) * d.nTrain));
         resolve({nIn: d.nInputs, xTrain: scale(bytes(d.xTrain, Uint8Array)), yTrain: bytes(d.yTrain, Uint8Array),
-          xTest: scale(bytes(d.xTest, Uint8Array)), yTest: bytes(d.yTest, Uint8Array), nTrain: d.nTrain, nTest: d.nTest,
+          xVal: scale(bytes(d.xVal, Uint8Array)), yVal: bytes(d.yVal, Uint8Array), nTrain: d.nTrain, nVal: d.nVal,
           start: {hidden: start.hidden, seed: start.seed, epochs: start.epochs,
             W1: bytes(start.W1, Float64Array), W2: bytes(start.W2, Float64Array), orders: orders}});
       };
@@ -211,12 +211,12 @@
     var P = {H: v.hidden, K: K, W1: Float64Array.from(start.W1), b1: new Float64Array(v.hidden),
       W2: Float64Array.from(start.W2), b2: new Float64Array(K)};
     var trainRows = Array.from({length: data.nTrain}, function (_, i) { return i; });
-    var testRows = Array.from({length: data.nTest}, function (_, i) { return i; });
-    var hist = {lossTrain: [], accTrain: [], lossTest: [], accTest: []};
+    var valRows = Array.from({length: data.nVal}, function (_, i) { return i; });
+    var hist = {lossTrain: [], accTrain: [], lossVal: [], accVal: []};
     function record() {
       var a = evaluate(forward(P, data.xTrain, data.nIn, trainRows, v.cost), data.yTrain, trainRows, v.cost);
-      var b = evaluate(forward(P, data.xTest, data.nIn, testRows, v.cost), data.yTest, testRows, v.cost);
-      hist.lossTrain.push(a[0]); hist.accTrain.push(a[1]); hist.lossTest.push(b[0]); hist.accTest.push(b[1]);
+      var b = evaluate(forward(P, data.xVal, data.nIn, valRows, v.cost), data.yVal, valRows, v.cost);
+      hist.lossTrain.push(a[0]); hist.accTrain.push(a[1]); hist.lossVal.push(b[0]); hist.accVal.push(b[1]);
     }
     record();
     return new Promise(function (resolve) {
@@ -256,11 +256,11 @@
     probPlot: ["各类别的概率", "probability of each class"],
     gradPlot: ["各类别的梯度", "gradient for each class"],
     trainSet: ["训练集", "training set"],
-    testSet: ["测试集", "test set"],
+    valSet: ["验证集", "validation set"],
     accuracy: ["准确率", "accuracy"],
-    testAccuracy: ["测试准确率", "test accuracy"],
-    lossPlot: ["训练集与测试集上的代价", "cost on the training and test sets"],
-    accPlot: ["训练集与测试集上的准确率", "accuracy on the training and test sets"],
+    valAccuracy: ["验证准确率", "validation accuracy"],
+    lossPlot: ["训练集与验证集上的代价", "cost on the training and validation sets"],
+    accPlot: ["训练集与验证集上的准确率", "accuracy on the training and validation sets"],
     train: ["训练", "Train"],
     training: ["训练中：第 {e}/{n} 轮", "training: epoch {e} of {n}"],
     libraryStart: ["初始权重和每轮的样本顺序与笔记本相同（种子 {s}）。",
@@ -412,21 +412,21 @@
   DRAW.training = function (view, v, ed, width, run) {
     if (!run) return null;
     var h = run.history, n = h.lossTrain.length - 1, epochs = h.lossTrain.map(function (_, i) { return i; });
-    var finite = h.lossTrain.concat(h.lossTest).filter(isFinite);
+    var finite = h.lossTrain.concat(h.lossVal).filter(isFinite);
     var top = Math.max.apply(null, finite.length ? finite : [1]);
     var left = plot(view, width, {x: [0, Math.max(1, n)], y: [0, top * 1.05], integerX: true, xlabel: say(ed, "epoch"), ylabel: say(ed, "cost"),
       label: say(ed, "lossPlot"), title: say(ed, "lossPlot")});
     polyline(left, epochs, h.lossTrain, "ce-line");
-    polyline(left, epochs, h.lossTest, "ce-line-test");
+    polyline(left, epochs, h.lossVal, "ce-line-test");
     var right = plot(view, width, {x: [0, Math.max(1, n)], y: [0, 1], integerX: true, xlabel: say(ed, "epoch"), ylabel: say(ed, "accuracy"),
-      label: say(ed, "accPlot"), title: say(ed, "testAccuracy") + " = " + fixed(100 * h.accTest[n], 2) + "%"});
+      label: say(ed, "accPlot"), title: say(ed, "valAccuracy") + " = " + fixed(100 * h.accVal[n], 2) + "%"});
     polyline(right, epochs, h.accTrain, "ce-line");
-    polyline(right, epochs, h.accTest, "ce-line-test");
+    polyline(right, epochs, h.accVal, "ce-line-test");
     [left, right].forEach(function (p) {
-      legend(p, [["ce-line-key", say(ed, "trainSet")], ["ce-line-test-key", say(ed, "testSet")]], right === p ? "bottom" : "top");
+      legend(p, [["ce-line-key", say(ed, "trainSet")], ["ce-line-test-key", say(ed, "valSet")]], right === p ? "bottom" : "top");
     });
     return {settings: v, start: run.library ? "library" : "page",
-      lossTrain: h.lossTrain, accTrain: h.accTrain, lossTest: h.lossTest, accTest: h.accTest};
+      lossTrain: h.lossTrain, accTrain: h.accTrain, lossVal: h.lossVal, accVal: h.accVal};
   };
 
   function subscript(k) { return String(k).replace(/\d/g, function (d) { return "₀₁₂₃₄₅₆₇₈₉"[d]; }); }

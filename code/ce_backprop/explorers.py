@@ -189,7 +189,7 @@ def softmax_explorer(z=(2.0, 1.0, 0.1, -1.0), temperature=1.0, true_class=0):
                  {"k": list(range(len(z)))})
 
 
-def training_start(hidden: int, seed: int, epochs: int, n_inputs: int = 64, n_outputs: int = 10, n_train: int = 1347):
+def training_start(hidden: int, seed: int, epochs: int, n_inputs: int = 64, n_outputs: int = 10, n_train: int = 1010):
     """The random start of ``training_explorer``'s run: the initial parameters and each epoch's row order (chapter 4).
 
     Exactly what the explorer's ``train`` call draws from ``np.random.default_rng(seed)``:
