@@ -46,7 +46,8 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 CJK_CLOSING = "，。；：）、！？」』”’》〉】"
 #: Opening brackets and quotes that must not end a line.
 OPENING = "（(「『“‘《〈【["
-_CHAPTER_RE = re.compile(r"^\s*(\d+)(?:\s|$)")
+#: A chapter's number ("4 三层网络…") or an appendix's letter ("附录A …", "Appendix A …") at the start of its title.
+_CHAPTER_RE = re.compile(r"^\s*(?:(\d+)|(?:附录|Appendix\s+)([A-Z]))(?:\s|$)")
 _TITLE_SEP = " · "
 
 
@@ -632,13 +633,14 @@ def mark_card_tables(app: Sphinx, doctree: nodes.document) -> None:
 # Equations numbered per chapter
 # ---------------------------------------------------------------------------
 
-def chapter_number(env, docname: str) -> int | None:
-    """The chapter number at the start of a page's title ("4 三层网络…"), else its place
-    among the chapters in the table of contents; None for pages that are not chapters."""
+def chapter_number(env, docname: str) -> int | str | None:
+    """The chapter number at the start of a page's title ("4 三层网络…"), or an appendix's
+    letter ("附录A …" gives "A", so its equations are A.1, A.2, …), else its place among the
+    chapters in the table of contents; None for pages that are not chapters."""
     title = env.titles.get(docname)
     match = _CHAPTER_RE.match(title.astext()) if title is not None else None
     if match:
-        return int(match[1])
+        return int(match[1]) if match[1] else match[2]
     if docname.startswith("chapters/"):
         chapters = [d for d in _toc_order(env) if d.startswith("chapters/")]
         if docname in chapters:
