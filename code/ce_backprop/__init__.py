@@ -50,7 +50,7 @@ from .neuron import (
     quadratic_delta,
     train_neuron,
 )
-from .data import DigitsSplit, load_digits_split
+from .data import DigitsSplit, DigitsThreeWay, load_digits_split, load_digits_with_validation
 from .network import (
     NETWORK_COSTS,
     ForwardCache,
@@ -215,6 +215,7 @@ __all__ = [
     "softmax_jacobian",
     # chapter 4
     "DigitsSplit",
+    "DigitsThreeWay",
     "ForwardCache",
     "NETWORK_COSTS",
     "NetworkParams",
@@ -222,6 +223,7 @@ __all__ = [
     "accuracy",
     "confusion_matrix",
     "load_digits_split",
+    "load_digits_with_validation",
     "network_backward",
     "network_cost",
     "network_forward",
