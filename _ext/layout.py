@@ -142,7 +142,9 @@ def static_explorer(state: dict, model_id: str) -> tuple[list[dict], list[str]] 
 
 
 #: The explorers that run in the page (_ext/static/explorers.js), by their kind.
-LIVE_KINDS = ("neuron", "softmax")
+LIVE_KINDS = ("neuron", "softmax", "training")
+#: Epochs of the library's own row order shipped to a page for the training explorer.
+TRAINING_EPOCHS_SHIPPED = 20
 
 
 def live_spec(state: dict, model_id: str, ed: str) -> dict | None:
@@ -187,7 +189,43 @@ def live_spec(state: dict, model_id: str, ed: str) -> dict | None:
         else:
             raise ValueError(f"explorer {kinds[0]}: control {names[0]!r} is a {kind}, which the page cannot draw")
         controls.append(control)
-    return {"kind": kinds[0], "edition": ed, "controls": controls}
+    constants = [json.loads(c[len("ce-constants-"):]) for c in classes if c.startswith("ce-constants-")]
+    return {"kind": kinds[0], "edition": ed, "controls": controls, "constants": constants[0] if constants else {}}
+
+
+def training_data_script(spec: dict) -> tuple[str, str]:
+    """(file name, JavaScript) of the data the training explorer trains on in the page.
+
+    The explorer's digits (its training and validation parts, pixels × 16 as bytes, labels) and the library's
+    random start for the saved number of hidden units and seed (ce_backprop.explorers.
+    training_start): the initial parameters as float64 and the row order of the first
+    TRAINING_EPOCHS_SHIPPED epochs. With them, the page's first run is the notebook's.
+    """
+    import numpy as np
+
+    from ce_backprop.data import load_digits_with_validation
+    from ce_backprop.explorers import training_start
+
+    controls = {c["name"]: c for c in spec["controls"]}
+    hidden, seed = int(controls["hidden"]["value"]), int(spec["constants"]["seed"])
+    data = load_digits_with_validation()
+    params, orders = training_start(hidden, seed, TRAINING_EPOCHS_SHIPPED, data.X_train.shape[1], 10, data.X_train.shape[0])
+
+    def b64(array, dtype) -> str:
+        return base64.b64encode(np.ascontiguousarray(array, dtype=dtype).tobytes()).decode("ascii")
+
+    payload = {
+        "nTrain": int(data.X_train.shape[0]), "nVal": int(data.X_val.shape[0]), "nInputs": int(data.X_train.shape[1]),
+        "xTrain": b64(np.rint(data.X_train * 16), "<u1"), "yTrain": b64(data.y_train, "<u1"),
+        "xVal": b64(np.rint(data.X_val * 16), "<u1"), "yVal": b64(data.y_val, "<u1"),
+        "start": {"hidden": hidden, "seed": seed, "epochs": TRAINING_EPOCHS_SHIPPED,
+                  "W1": b64(params.W1, "<f8"), "W2": b64(params.W2, "<f8"), "orders": b64(orders, "<u2")},
+    }
+    body = json.dumps(payload, separators=(",", ":"))
+    name = f"ce-training-data-{hashlib.sha256(body.encode()).hexdigest()[:12]}.js"
+    script = ("/* The digits and the library's random start for the training explorer (_ext/layout.py). */\n"
+              f"(window.ceExplorerData = window.ceExplorerData || {{}}).training = {body};\n")
+    return name, script
 
 
 def live_links(app: Sphinx, docname: str) -> tuple[str, str | None]:
@@ -220,15 +258,19 @@ def explorer_note_html(lite: str, binder: str | None, settings: list[str], ed: s
     """
     live = ""
     if spec:
+        if spec["kind"] == "training":
+            zh, en = ("设好下面的选项，按“训练”：网络就在这个网页里训练，公式与本书的Python库相同。"
+                      "想运行整本笔记本，可以打开可运行版本。",
+                      "Choose the settings below and press Train: the network trains in this page, with the "
+                      "same formulas as the course's Python library. To run the whole notebook, open the chapter live.")
+        else:
+            zh, en = ("拖动下面的滑块，图会立即重画：计算就在这个网页里完成，公式与本书的Python库相同。"
+                      "想运行整本笔记本，可以打开可运行版本。",
+                      "Move the controls below and the plots are redrawn at once: they are computed in "
+                      "this page, with the same formulas as the course's Python library. To run the whole "
+                      "notebook, open the chapter live.")
         live = (
-            _bilingual_html(
-                "拖动下面的滑块，图会立即重画：计算就在这个网页里完成，公式与本书的Python库相同。"
-                "想运行整本笔记本，可以打开可运行版本。",
-                "Move the controls below and the plots are redrawn at once: they are computed in "
-                "this page, with the same formulas as the course's Python library. To run the whole "
-                "notebook, open the chapter live.",
-                ed,
-            ),
+            _bilingual_html(zh, en, ed),
             f'<div class="ce-live-explorer" data-spec="{html.escape(json.dumps(spec, ensure_ascii=False))}"></div>',
         )
     say = _bilingual_html(
@@ -293,6 +335,12 @@ def make_explorers_static(app: Sphinx, docname: str, nb: dict) -> int:
             alt = {"zh": zh_alt, "en": en_alt}.get(ed, f"{zh_alt} / {en_alt}")
             lite, binder = live_links(app, docname)
             spec = live_spec(state, view.get("model_id", ""), ed)
+            if spec and spec["kind"] == "training":
+                name, script = training_data_script(spec)
+                target = Path(app.outdir) / "_static" / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(script, encoding="utf-8")
+                spec["data"] = name
             outputs.append({
                 "output_type": "display_data", "metadata": {},
                 "data": {"text/html": explorer_note_html(lite, binder, settings, ed, spec)},

@@ -23,6 +23,7 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 
+from ._checks import check_count
 from .activations import sigmoid
 from .lang import label, language
 from .neuron import NEURON_COSTS, train_neuron
@@ -38,17 +39,20 @@ def _style(width: float) -> tuple[dict, "widgets.Layout"]:
     return {"description_width": f"{width * (1.9 if both else 1):.0f}em"}, widgets.Layout(width=f"{20 + width * (1.9 if both else 1):.0f}em")
 
 
-def _mark(box, kind: str, controls: dict, option_values: dict | None = None):
+def _mark(box, kind: str, controls: dict, option_values: dict | None = None, constants: dict | None = None):
     """Name an explorer and its controls in their CSS classes, which the saved widget state keeps.
 
     The book's site reads them to run the explorer in the page (_ext/static/explorers.js):
-    ``ce-explorer-<kind>`` on the explorer, ``ce-param-<name>`` on each control, and for a
-    menu the values of its entries (the state keeps only their labels) as ``ce-options-<json>``.
+    ``ce-explorer-<kind>`` on the explorer, ``ce-param-<name>`` on each control, for a
+    menu the values of its entries (the state keeps only their labels) as ``ce-options-<json>``,
+    and the settings that have no control (a seed, a batch size) as ``ce-constants-<json>``.
     """
     import json
 
     box.add_class("ce-explorer")
     box.add_class(f"ce-explorer-{kind}")
+    if constants:
+        box.add_class("ce-constants-" + json.dumps(constants, separators=(",", ":")))
     for name, control in controls.items():
         control.add_class(f"ce-param-{name}")
         if option_values and name in option_values:
@@ -185,6 +189,23 @@ def softmax_explorer(z=(2.0, 1.0, 0.1, -1.0), temperature=1.0, true_class=0):
                  {"k": list(range(len(z)))})
 
 
+def training_start(hidden: int, seed: int, epochs: int, n_inputs: int = 64, n_outputs: int = 10, n_train: int = 1010):
+    """The random start of ``training_explorer``'s run: the initial parameters and each epoch's row order (chapter 4).
+
+    Exactly what the explorer's ``train`` call draws from ``np.random.default_rng(seed)``:
+    first ``network_init``, then one ``rng.permutation(n_train)`` per epoch. The book's
+    site ships them to the page, which then trains from the same start as the notebook.
+    Returns (NetworkParams, orders of shape (epochs, n_train)).
+    """
+    from .network import network_init
+
+    epochs = check_count(epochs, "epochs")
+    rng = np.random.default_rng(check_count(seed, "seed"))
+    params = network_init(n_inputs, hidden, n_outputs, rng)
+    orders = np.array([rng.permutation(n_train) for _ in range(epochs)], dtype=np.intp).reshape(epochs, n_train)
+    return params, orders
+
+
 def training_explorer(hidden=32, eta=0.5, epochs=10, cost="cross_entropy", batch_size=32, seed=0):
     """Train the three-layer network on the digits with a button (chapter 4).
 
@@ -250,4 +271,7 @@ def training_explorer(hidden=32, eta=0.5, epochs=10, cost="cross_entropy", batch
     button.on_click(run)
     run()
     controls = widgets.VBox([h_slider, eta_slider, epoch_slider, cost_menu, widgets.HBox([button]), bar])
-    return widgets.VBox([controls, out])
+    return _mark(widgets.VBox([controls, out]), "training",
+                 {"hidden": h_slider, "eta": eta_slider, "epochs": epoch_slider, "cost": cost_menu},
+                 {"cost": ["cross_entropy", "binary_cross_entropy", "quadratic"]},
+                 {"seed": seed, "batch_size": batch_size})
