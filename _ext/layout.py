@@ -214,13 +214,13 @@ def deep_data_script(spec: dict) -> tuple[str, str]:
 
     The digits as the explorer uses them (load_digits_split: training part, and the
     test part it reports), and the library's start for the saved depth and seed
-    (ce_backprop.deep_explorer.deep_start): the standard normals of every layer,
+    (ce_backprop.explorers.deep_start): the standard normals of every layer,
     which each initialisation scales, and the row order of TRAINING_EPOCHS_SHIPPED epochs.
     """
     import numpy as np
 
     from ce_backprop.data import load_digits_split
-    from ce_backprop.deep_explorer import deep_start
+    from ce_backprop.explorers import deep_start
 
     controls, c = {x["name"]: x for x in spec["controls"]}, spec["constants"]
     depth = int(controls["depth"]["value"])

@@ -411,12 +411,15 @@ def _aside_problems(page) -> list[str]:
 
 
 def _numbering_problems(page, path: str) -> list[str]:
-    """Equations are numbered N.1, N.2, … in chapter N, and {eq} links read the same numbers."""
-    match = re.match(r"(\d+)", Path(path).stem)
+    """Equations are numbered N.1, N.2, … in chapter N (A.1, A.2, … in appendix A), and {eq} links read the same numbers."""
+    title = page.eval_on_selector(".bd-article h1", "h => h.textContent.trim()") if page.query_selector(".bd-article h1") else ""
+    match = re.match(r"(?:(\d+)|(?:附录|Appendix\s+)([A-Z]))(?:\s|$)", title)
     numbers = page.eval_on_selector_all(".bd-article span.eqno", "es => es.map(e => e.firstChild.textContent.trim())")
+    if not match and Path(path).stem[:1].isdigit() and numbers:
+        return [f"a chapter page whose title names no chapter or appendix: {title[:40]!r}"]
     if not match or not numbers:
         return []
-    chapter = int(match[1])
+    chapter = match[1] or match[2]
     found = []
     if numbers != [f"({chapter}.{i})" for i in range(1, len(numbers) + 1)]:
         found.append(f"equation numbers are not ({chapter}.1), ({chapter}.2), …: {numbers[:6]}")

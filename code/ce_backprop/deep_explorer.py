@@ -98,22 +98,3 @@ def deep_explorer(depth=4, activation="sigmoid", init="xavier", scale=1.0, eta=0
                  {"activation": ["sigmoid", "tanh", "relu"], "init": ["xavier", "he", "scale"]},
                  {"width": width, "batch_size": batch_size, "seed": seed})
 
-
-def deep_start(depth: int, width: int, seed: int, epochs: int, n_inputs: int = 64, n_outputs: int = 10,
-               n_train: int = 1347):
-    """The random start of ``deep_explorer``'s run, whatever its activation and initialisation (chapter 5).
-
-    ``deep_init`` draws each layer's weights as s·z from standard normals z, layer
-    by layer, so the same seed and depth give the same z for every choice of s;
-    then ``train_deep`` draws one ``rng.permutation(n_train)`` per epoch. Returns
-    (the standard normals of all layers, one after the other, orders (epochs, n_train)).
-    The book's site ships them to the page, which then trains from the notebook's start.
-    """
-    from ._checks import check_count
-
-    depth, width, epochs = (check_count(v, name) for v, name in ((depth, "depth"), (width, "width"), (epochs, "epochs")))
-    rng = np.random.default_rng(check_count(seed, "seed"))
-    sizes = (n_inputs,) + (width,) * depth + (n_outputs,)
-    normals = np.concatenate([rng.normal(0.0, 1.0, size=(a, b)).ravel() for a, b in zip(sizes[:-1], sizes[1:])])
-    orders = np.array([rng.permutation(n_train) for _ in range(epochs)], dtype=np.intp).reshape(epochs, n_train)
-    return normals, orders
