@@ -14,8 +14,7 @@ import yaml
 
 from conftest import ROOT
 
-sys.path.insert(0, str(ROOT / "_ext"))
-from bilingual import problems_in_block, wrap_notebook  # noqa: E402
+from bilingual import problems_in_block, wrap_notebook
 
 
 def test_problems_in_block_finds_headings_and_labels():

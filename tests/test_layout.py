@@ -1,6 +1,7 @@
 """Every chapter page fits a phone (390 px) and a desktop (1280 px), and nothing on it pretends.
 
-Headless Chromium (Debian's), driven by Playwright, offline, like test_browser.py.
+Headless Chromium (Debian's), driven by Playwright, offline, like test_browser.py
+(the browser, the server and the offline contexts are tests/conftest.py's).
 For every chapter page of every edition that was built (``_build/html/{zh,en,both}/``,
 or the single site in ``_build/html``), one fresh browser context per page:
 
@@ -20,34 +21,22 @@ idle), never for a fixed time.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import shutil
-import threading
 from pathlib import Path
-from urllib.parse import urlparse
+from types import SimpleNamespace
 
+import layout
 import pytest
+from docutils import nodes
 
-from conftest import CHAPTERS, ROOT
+from conftest import CHAPTERS, HTML, ROOT, SHOTS, offline_context
 
-HTML = ROOT / "_build" / "html"
-SHOTS = ROOT / "_build" / "screenshots"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 #: Decoded bytes of a chapter page and everything it loads, in a fresh context.
 PAGE_BUDGET = 2_500_000
 DESKTOP, PHONE = 1280, 390
 #: Tick labels at least 9 px on a desktop: a figure is shown at no less than
 #: 9 px / (10 pt at FIGURE_DPI) of its natural size.
 MIN_TICK_PX, TICK_PT = 9, 10
-
-playwright_api = pytest.importorskip("playwright.sync_api")
-if CHROMIUM is None:
-    pytest.skip("Chromium is not installed (make test installs Debian's chromium package)",
-                allow_module_level=True)
 
 
 def editions() -> list[str]:
@@ -61,43 +50,10 @@ CASES = [(edition, f"chapters/{p.stem}.html") for edition in editions() for p in
 CASES += [(editions()[0], page) for page in ("glossary.html", "errata.html")]
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def base_url():
-    if not (HTML / "index.html").exists():
-        pytest.fail("the site is not built: run `make build` (make test does it first)")
-    handler = functools.partial(_QuietHandler, directory=str(HTML))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def page(browser):
     """A fresh context (empty cache and storage) that stays offline."""
-    context = browser.new_context(viewport={"width": DESKTOP, "height": 900})
-
-    def offline(route):
-        host = urlparse(route.request.url).hostname
-        if host in ("127.0.0.1", "localhost") or route.request.url.startswith("data:"):
-            route.continue_()
-        else:
-            route.abort()
-
-    context.route("**/*", offline)
+    context = offline_context(browser, viewport={"width": DESKTOP, "height": 900})
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -218,13 +174,6 @@ PAGE_BYTES = """() => performance.getEntries()
 
 
 # --- The extension's parts, without a build --------------------------------------
-
-import sys as _sys  # noqa: E402
-from types import SimpleNamespace  # noqa: E402
-
-_sys.path.insert(0, str(ROOT / "_ext"))
-import layout  # noqa: E402
-from docutils import nodes  # noqa: E402
 
 
 def _app(edition=None):
@@ -561,8 +510,7 @@ def test_on_a_phone_every_box_is_whole_or_says_it_scrolls(browser, base_url, edi
     without a visible cue, numbers at least 12 px from their formula; no table hiding
     columns without a cue (the glossary and errata as cards); every output fits or wraps.
     A full-page screenshot of each page goes to _build/screenshots/phone/."""
-    context = browser.new_context(viewport={"width": PHONE, "height": 844}, is_mobile=True, has_touch=True)
-    context.route("**/*", lambda route: route.continue_() if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost") else route.abort())
+    context = offline_context(browser, viewport={"width": PHONE, "height": 844}, is_mobile=True, has_touch=True)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -589,7 +537,7 @@ MIN_PHONE_TEXT_PX = 11
 def test_figure_text_is_readable_on_a_phone(browser, base_url, edition, path):
     """Tick labels are 10 pt at 150 dpi in the figure's pixels; as rendered at 390 px they
     must be at least 11 css px (the figure's shown width over its natural width)."""
-    context = browser.new_context(viewport={"width": PHONE, "height": 844}, is_mobile=True)
+    context = offline_context(browser, viewport={"width": PHONE, "height": 844}, is_mobile=True)
     page = context.new_page()
     _open(page, f"{base_url}{edition + '/' if edition else ''}{path}")
     small = []
