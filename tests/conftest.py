@@ -117,14 +117,45 @@ def pytest_addoption(parser):
                      help="fail, instead of skipping, the tests of the built site when it is not built (make test)")
 
 
+#: Run order, longest first, so that two workers (pytest -n 2, as make test runs it) finish
+#: together: the Binder environment, the notebooks, the browser, the rest.
+ORDER = ("binder", "nbval", "browser", "site")
+
+
+def _group(item) -> str | None:
+    """What must run in one worker, in order: a notebook's cells (one kernel), and the
+    tests of a module that share a module-scoped fixture (built once)."""
+    if item.path.suffix == ".ipynb":
+        return item.path.name
+    shared = sorted(name for name, defs in item._fixtureinfo.name2fixturedefs.items()
+                    if defs and defs[-1].scope in ("module", "class", "package"))
+    return f"{item.path.name}::{'+'.join(shared)}" if shared else None
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.path.suffix == ".ipynb":
             item.add_marker(pytest.mark.nbval)
-            continue
-        for marker, fixtures in TIER_FIXTURES.items():
-            if any(name in item.fixturenames for name in fixtures):
-                item.add_marker(getattr(pytest.mark, marker))
+        else:
+            for marker, fixtures in TIER_FIXTURES.items():
+                if any(name in item.fixturenames for name in fixtures):
+                    item.add_marker(getattr(pytest.mark, marker))
+        group = _group(item)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+    def rank(item) -> int:
+        tier = next((i for i, m in enumerate(ORDER) if item.get_closest_marker(m)), None)
+        return tier if tier is not None else len(ORDER) + (_group(item) is None)  # a shared build before single tests
+
+    # A group runs at the place of its most urgent member (its module fixture is set up once).
+    group_rank: dict[str, int] = {}
+    for item in items:
+        group = _group(item)
+        if group:
+            group_rank[group] = min(group_rank.get(group, len(ORDER)), rank(item))
+    items.sort(key=lambda item: group_rank.get(_group(item), rank(item)))  # stable: a notebook's cells keep their order
 
 
 # --- The built site ----------------------------------------------------------------------

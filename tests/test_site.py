@@ -49,9 +49,7 @@ def test_pages_load_the_language_switch(site, edition):
         html = _read(site, edition, page)
         assert len(re.findall(r'<script src="(?:\.\./)?_static/bilingual\.js', html)) == 1
         assert re.search(r'<link[^>]+_static/bilingual\.css', html)
-    js = (site / edition / "_static" / "bilingual.js").read_text(encoding="utf-8")
-    for needle in ('"zh"', '"en"', '"both"', "中文", "English", "中英", "localStorage", 'get("lang")', '"_blank"'):
-        assert needle in js
+    # what the script does (the switch, its memory, ?lang=) is tested in Chromium (test_browser.py)
 
 
 def _search_index(site: Path, edition: str) -> dict:
