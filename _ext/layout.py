@@ -141,6 +141,93 @@ def static_explorer(state: dict, model_id: str) -> tuple[list[dict], list[str]] 
     return outputs, settings
 
 
+#: The explorers that run in the page (_ext/static/explorers.js), by their kind.
+LIVE_KINDS = ("neuron", "softmax", "training")
+#: Epochs of the library's own row order shipped to a page for the training explorer.
+TRAINING_EPOCHS_SHIPPED = 20
+
+
+def live_spec(state: dict, model_id: str, ed: str) -> dict | None:
+    """What the page needs to run an explorer itself: its kind and its controls.
+
+    The library names them in the widgets' CSS classes (ce_backprop.explorers._mark):
+    ``ce-explorer-<kind>`` on the explorer, ``ce-param-<name>`` on each control and, for a
+    menu, ``ce-options-<json list of the entries' values>``. Each control keeps its range,
+    its step and its saved value, and its label in the edition's language. None for an
+    explorer that has no live version.
+    """
+    from bilingual import split_text
+
+    if model_id not in state:
+        return None
+    classes = state[model_id].get("state", {}).get("_dom_classes", [])
+    kinds = [c[len("ce-explorer-"):] for c in classes if c.startswith("ce-explorer-")]
+    if not kinds or kinds[0] not in LIVE_KINDS:
+        return None
+    controls = []
+    for model in widget_tree(state, model_id):
+        s = model.get("state", {})
+        names = [c[len("ce-param-"):] for c in s.get("_dom_classes", []) if c.startswith("ce-param-")]
+        if not names:
+            continue
+        kind = model.get("model_name", "")
+        control = {"name": names[0], "label": split_text(str(s.get("description", "")), ed)}
+        if kind == "DropdownModel":
+            values = [json.loads(c[len("ce-options-"):]) for c in s.get("_dom_classes", []) if c.startswith("ce-options-")]
+            labels = [split_text(str(text), ed) for text in s.get("_options_labels", [])]
+            if not values or len(values[0]) != len(labels):
+                raise ValueError(f"explorer {kinds[0]}: the menu {names[0]!r} does not name its entries' values")
+            control.update(type="choice", options=[[text, value] for text, value in zip(labels, values[0])],
+                           value=values[0][s.get("index", 0)])
+        elif kind in ("FloatSliderModel", "IntSliderModel", "FloatLogSliderModel"):
+            control.update(type={"FloatSliderModel": "float", "IntSliderModel": "int", "FloatLogSliderModel": "log"}[kind],
+                           min=s["min"], max=s["max"], step=s["step"], value=s["value"])
+            if kind == "FloatLogSliderModel":
+                control["base"] = s.get("base", 10)
+            if s.get("readout_format"):
+                control["format"] = s["readout_format"]
+        else:
+            raise ValueError(f"explorer {kinds[0]}: control {names[0]!r} is a {kind}, which the page cannot draw")
+        controls.append(control)
+    constants = [json.loads(c[len("ce-constants-"):]) for c in classes if c.startswith("ce-constants-")]
+    return {"kind": kinds[0], "edition": ed, "controls": controls, "constants": constants[0] if constants else {}}
+
+
+def training_data_script(spec: dict) -> tuple[str, str]:
+    """(file name, JavaScript) of the data the training explorer trains on in the page.
+
+    The digits split of the chapter (pixels × 16 as bytes, labels) and the library's
+    random start for the saved number of hidden units and seed (ce_backprop.explorers.
+    training_start): the initial parameters as float64 and the row order of the first
+    TRAINING_EPOCHS_SHIPPED epochs. With them, the page's first run is the notebook's.
+    """
+    import numpy as np
+
+    from ce_backprop.data import load_digits_split
+    from ce_backprop.explorers import training_start
+
+    controls = {c["name"]: c for c in spec["controls"]}
+    hidden, seed = int(controls["hidden"]["value"]), int(spec["constants"]["seed"])
+    data = load_digits_split()
+    params, orders = training_start(hidden, seed, TRAINING_EPOCHS_SHIPPED, data.X_train.shape[1], 10, data.X_train.shape[0])
+
+    def b64(array, dtype) -> str:
+        return base64.b64encode(np.ascontiguousarray(array, dtype=dtype).tobytes()).decode("ascii")
+
+    payload = {
+        "nTrain": int(data.X_train.shape[0]), "nTest": int(data.X_test.shape[0]), "nInputs": int(data.X_train.shape[1]),
+        "xTrain": b64(np.rint(data.X_train * 16), "<u1"), "yTrain": b64(data.y_train, "<u1"),
+        "xTest": b64(np.rint(data.X_test * 16), "<u1"), "yTest": b64(data.y_test, "<u1"),
+        "start": {"hidden": hidden, "seed": seed, "epochs": TRAINING_EPOCHS_SHIPPED,
+                  "W1": b64(params.W1, "<f8"), "W2": b64(params.W2, "<f8"), "orders": b64(orders, "<u2")},
+    }
+    body = json.dumps(payload, separators=(",", ":"))
+    name = f"ce-training-data-{hashlib.sha256(body.encode()).hexdigest()[:12]}.js"
+    script = ("/* The digits and the library's random start for the training explorer (_ext/layout.py). */\n"
+              f"(window.ceExplorerData = window.ceExplorerData || {{}}).training = {body};\n")
+    return name, script
+
+
 def live_links(app: Sphinx, docname: str) -> tuple[str, str | None]:
     """(JupyterLite URL relative to the page, Binder URL or None) for a chapter notebook."""
     # Each edition lives one folder below the site's root (_build/html/<edition>/),
@@ -163,8 +250,29 @@ def live_links(app: Sphinx, docname: str) -> tuple[str, str | None]:
     return lite, binder
 
 
-def explorer_note_html(lite: str, binder: str | None, settings: list[str], ed: str) -> str:
-    """The banner above a saved explorer figure: what it is, and where it runs live."""
+def explorer_note_html(lite: str, binder: str | None, settings: list[str], ed: str, spec: dict | None = None) -> str:
+    """The banner above a saved explorer figure: what it is, and where it runs live.
+
+    With a ``spec`` (live_spec), the banner also holds the explorer's place in the page,
+    which explorers.js fills with its controls and plots, hiding the saved figure.
+    """
+    live = ""
+    if spec:
+        if spec["kind"] == "training":
+            zh, en = ("设好下面的选项，按“训练”：网络就在这个网页里训练，公式与本书的Python库相同。"
+                      "想运行整本笔记本，可以打开可运行版本。",
+                      "Choose the settings below and press Train: the network trains in this page, with the "
+                      "same formulas as the course's Python library. To run the whole notebook, open the chapter live.")
+        else:
+            zh, en = ("拖动下面的滑块，图会立即重画：计算就在这个网页里完成，公式与本书的Python库相同。"
+                      "想运行整本笔记本，可以打开可运行版本。",
+                      "Move the controls below and the plots are redrawn at once: they are computed in "
+                      "this page, with the same formulas as the course's Python library. To run the whole "
+                      "notebook, open the chapter live.")
+        live = (
+            _bilingual_html(zh, en, ed),
+            f'<div class="ce-live-explorer" data-spec="{html.escape(json.dumps(spec, ensure_ascii=False))}"></div>',
+        )
     say = _bilingual_html(
         "下图是探索器在下列设置下画出的图。滑块要有Python在运行才能拖动：请打开本章的可运行版本，亲手试一试。",
         "Below is the explorer's figure for the settings listed here. Its sliders need Python "
@@ -183,6 +291,10 @@ def explorer_note_html(lite: str, binder: str | None, settings: list[str], ed: s
             + "</a>"
         )
     text = [f'<p class="explorer-say">{say}</p>', f'<p class="explorer-links">{" ".join(links)}</p>']
+    if live:
+        text = [f'<p class="explorer-say explorer-say-live">{live[0]}</p>',
+                f'<p class="explorer-say explorer-say-static">{say}</p>',
+                f'<p class="explorer-links">{" ".join(links)}</p>', live[1]]
     if settings:
         label = _bilingual_html("图中的设置", "Settings shown", ed)
         text.append(
@@ -222,9 +334,16 @@ def make_explorers_static(app: Sphinx, docname: str, nb: dict) -> int:
             en_alt = f"The interactive explorer's figure ({shown})" if shown else "The interactive explorer's figure"
             alt = {"zh": zh_alt, "en": en_alt}.get(ed, f"{zh_alt} / {en_alt}")
             lite, binder = live_links(app, docname)
+            spec = live_spec(state, view.get("model_id", ""), ed)
+            if spec and spec["kind"] == "training":
+                name, script = training_data_script(spec)
+                target = Path(app.outdir) / "_static" / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(script, encoding="utf-8")
+                spec["data"] = name
             outputs.append({
                 "output_type": "display_data", "metadata": {},
-                "data": {"text/html": explorer_note_html(lite, binder, settings, ed)},
+                "data": {"text/html": explorer_note_html(lite, binder, settings, ed, spec)},
             })
             for item in drawn:
                 if item.get("output_type") in ("display_data", "execute_result"):
@@ -675,4 +794,6 @@ def setup(app: Sphinx):
     app.connect("build-finished", trim_font_awesome)
     app.add_css_file("layout.css")
     app.add_js_file("layout.js", defer="defer")
+    app.add_css_file("explorers.css")
+    app.add_js_file("explorers.js", defer="defer")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
