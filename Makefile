@@ -14,10 +14,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 UV_VERSION := 0.13.9
 BUILD_LOG := _build/build.log
-# Both cores: a notebook's cells, and tests sharing a module's fixture, stay in one
+# Both cores: a notebook's cells, and a module's tests (or one page's browser tests), stay in one
 # worker (tests/conftest.py gives the groups and runs the longest first).
 PYTEST_WORKERS ?= 2
-XDIST := -n $(PYTEST_WORKERS) --dist loadgroup
+XDIST := -n $(PYTEST_WORKERS)
 
 .PHONY: book test check build pytest fonts assets browser execute bench clean help
 

@@ -120,19 +120,33 @@ def pytest_addoption(parser):
 #: Run order, longest first, so that two workers (pytest -n 2, as make test runs it) finish
 #: together: the Binder environment, the notebooks, the browser, the rest.
 ORDER = ("binder", "nbval", "browser", "site")
+#: Modules whose tests share nothing costly (at most the run's browser and server): their tests
+#: are scheduled one by one (those of one page, one parameter id, together), the other
+#: modules' whole (a module's fixtures are set up once; a notebook's cells share a kernel).
+SPLIT_MODULES = ("test_layout.py", "test_browser.py", "test_explorers_live.py", "test_extension.py")
 
 
-def _group(item) -> str | None:
-    """What must run in one worker, in order: a notebook's cells (one kernel), and the
-    tests of a module that share a module-scoped fixture (built once)."""
-    if item.path.suffix == ".ipynb":
-        return item.path.name
-    shared = sorted(name for name, defs in item._fixtureinfo.name2fixturedefs.items()
-                    if defs and defs[-1].scope in ("module", "class", "package"))
-    return f"{item.path.name}::{'+'.join(shared)}" if shared else None
+def _scope(nodeid: str) -> str:
+    """What runs in one worker, in order: a module, or in SPLIT_MODULES one page's tests."""
+    path, _, test = nodeid.partition("::")
+    if Path(path).name not in SPLIT_MODULES:
+        return path
+    name, bracket, param = test.partition("[")
+    return f"{path}::[{param}" if bracket else f"{path}::{name}"
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    class CourseScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return _scope(nodeid)
+
+    return CourseScheduling(config, log)
+
+
+@pytest.hookimpl(tryfirst=True)  # the order is the one the workers report
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.path.suffix == ".ipynb":
@@ -141,21 +155,17 @@ def pytest_collection_modifyitems(config, items):
             for marker, fixtures in TIER_FIXTURES.items():
                 if any(name in item.fixturenames for name in fixtures):
                     item.add_marker(getattr(pytest.mark, marker))
-        group = _group(item)
-        if group:
-            item.add_marker(pytest.mark.xdist_group(group))
 
     def rank(item) -> int:
-        tier = next((i for i, m in enumerate(ORDER) if item.get_closest_marker(m)), None)
-        return tier if tier is not None else len(ORDER) + (_group(item) is None)  # a shared build before single tests
+        return next((i for i, m in enumerate(ORDER) if item.get_closest_marker(m)), len(ORDER))
 
-    # A group runs at the place of its most urgent member (its module fixture is set up once).
-    group_rank: dict[str, int] = {}
+    # A scope runs at the place of its most urgent test; within it the order is kept (a
+    # notebook's cells, a module's tests).
+    scope_rank: dict[str, int] = {}
     for item in items:
-        group = _group(item)
-        if group:
-            group_rank[group] = min(group_rank.get(group, len(ORDER)), rank(item))
-    items.sort(key=lambda item: group_rank.get(_group(item), rank(item)))  # stable: a notebook's cells keep their order
+        scope = _scope(item.nodeid)
+        scope_rank[scope] = min(scope_rank.get(scope, len(ORDER)), rank(item))
+    items.sort(key=lambda item: scope_rank[_scope(item.nodeid)])
 
 
 # --- The built site ----------------------------------------------------------------------

@@ -511,7 +511,7 @@ PHONE_BOXES = """async () => {
 
 
 #: What a phone shows of each page, measured once per page and run (by the first of the
-#: tests below that needs it; the page's tests run in one worker, PHONE_CASES).
+#: tests below that needs it; a page's tests run in one worker, tests/conftest.py).
 _PHONE_VIEWS: dict[tuple[str, str], dict] = {}
 
 
@@ -538,8 +538,7 @@ def _phone_view(browser, base_url: str, edition: str, path: str) -> dict:
 
 
 def _phone_cases(cases):
-    return [pytest.param(e, p, id=f"{e or 'site'}-{Path(p).stem}", marks=pytest.mark.xdist_group(f"phone-{e}-{Path(p).stem}"))
-            for e, p in cases]
+    return [pytest.param(e, p, id=f"{e or 'site'}-{Path(p).stem}") for e, p in cases]
 
 
 @pytest.mark.parametrize("edition, path", _phone_cases(CASES))
