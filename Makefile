@@ -25,6 +25,7 @@ help:
 	@echo "make book     build the site into _build/html"
 	@echo "make test     run every test (build, unit, bilingual, site, browser, Binder, nbval)"
 	@echo "make check    the fast tier, under a minute: unit, property, lint and extension tests"
+	@echo "               (HYPOTHESIS_PROFILE=thorough make check: twenty times the random examples)"
 	@echo "make execute  re-run the chapter notebooks and store their outputs"
 	@echo "make bench    benchmark the network step, the chapters and the build"
 	@echo "make fonts    make sure a font with Chinese glyphs is installed"
