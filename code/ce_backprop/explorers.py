@@ -1,17 +1,22 @@
 """Interactive explorers (ipywidgets) used by the chapters.
 
 On Binder, in JupyterLite or a local Jupyter they respond to the sliders. On the
-static site a slider cannot run Python, so the site shows each explorer as the
-figure it drew when the notebook was executed, with links that open the chapter
-live (_ext/layout.py). For that, an explorer only has to
+book's website a slider cannot run Python, so the site runs each explorer in the
+page instead (_ext/static/explorers.js, plain JavaScript with the library's
+formulas), and keeps the figure the explorer drew when the notebook was executed
+for readers without JavaScript (_ext/layout.py). For that, an explorer
 
-* be an ipywidgets widget that the cell displays (its last expression);
-* draw into an ``ipywidgets.Output`` (``widgets.interactive_output`` or
+* is an ipywidgets widget that the cell displays (its last expression), named
+  with ``_mark`` (its kind, its controls, the values of its menus, its constants),
+  which the saved widget state keeps;
+* draws into an ``ipywidgets.Output`` (``widgets.interactive_output`` or
   ``with out:``), each figure through ``cb.show_figure(draw)`` (once per
   language, so that each edition of the book shows its own); and
-* draw once when it is built, so the saved state holds a figure.
+* draws once when it is built, so the saved state holds a figure.
 
-Its labels (sliders, menus, buttons) are :func:`ce_backprop.lang.label`:
+The training explorers' random starts (``training_start``, ``deep_start``) are
+what the site ships to the page, so that its first run is the notebook's.
+Labels (sliders, menus, buttons) are :func:`ce_backprop.lang.label`:
 "中文 · English" in the bilingual notebook, which the site cuts per edition.
 
 The notebook's widget state is saved when it is executed (``make execute``).
@@ -189,7 +194,7 @@ def softmax_explorer(z=(2.0, 1.0, 0.1, -1.0), temperature=1.0, true_class=0):
                  {"k": list(range(len(z)))})
 
 
-def training_start(hidden: int, seed: int, epochs: int, n_inputs: int = 64, n_outputs: int = 10, n_train: int = 1347):
+def training_start(hidden: int, seed: int, epochs: int, n_inputs: int = 64, n_outputs: int = 10, n_train: int = 1010):
     """The random start of ``training_explorer``'s run: the initial parameters and each epoch's row order (chapter 4).
 
     Exactly what the explorer's ``train`` call draws from ``np.random.default_rng(seed)``:
@@ -204,6 +209,24 @@ def training_start(hidden: int, seed: int, epochs: int, n_inputs: int = 64, n_ou
     params = network_init(n_inputs, hidden, n_outputs, rng)
     orders = np.array([rng.permutation(n_train) for _ in range(epochs)], dtype=np.intp).reshape(epochs, n_train)
     return params, orders
+
+
+def deep_start(depth: int, width: int, seed: int, epochs: int, n_inputs: int = 64, n_outputs: int = 10,
+               n_train: int = 1347):
+    """The random start of ``deep_explorer``'s run (ce_backprop/deep_explorer.py), whatever its activation and initialisation (chapter 5).
+
+    ``deep_init`` draws each layer's weights as s·z from standard normals z, layer
+    by layer, so the same seed and depth give the same z for every choice of s;
+    then ``train_deep`` draws one ``rng.permutation(n_train)`` per epoch. Returns
+    (the standard normals of all layers, one after the other, orders (epochs, n_train)).
+    The book's site ships them to the page, which then trains from the notebook's start.
+    """
+    depth, width, epochs = (check_count(v, name) for v, name in ((depth, "depth"), (width, "width"), (epochs, "epochs")))
+    rng = np.random.default_rng(check_count(seed, "seed"))
+    sizes = (n_inputs,) + (width,) * depth + (n_outputs,)
+    normals = np.concatenate([rng.normal(0.0, 1.0, size=(a, b)).ravel() for a, b in zip(sizes[:-1], sizes[1:])])
+    orders = np.array([rng.permutation(n_train) for _ in range(epochs)], dtype=np.intp).reshape(epochs, n_train)
+    return normals, orders
 
 
 def training_explorer(hidden=32, eta=0.5, epochs=10, cost="cross_entropy", batch_size=32, seed=0):
