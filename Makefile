@@ -2,7 +2,10 @@
 #   make book   build the site into _build/html: three editions, zh/, en/ and both/,
 #               and JupyterLite (creates .venv on first use)
 #   make test   the whole test suite: the build at zero warnings, unit and
-#               property tests, bilingual checks, strict nbval of every chapter
+#               property tests, bilingual checks, the built site in Chromium,
+#               Binder, strict nbval of every chapter
+#   make check  the everyday fast tier (under a minute): unit, property, lint and
+#               extension tests; no build, no browser, no notebooks
 
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -11,24 +14,32 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 UV_VERSION := 0.13.9
 BUILD_LOG := _build/build.log
+# Both cores: a notebook's cells, and a module's tests (or one page's browser tests), stay in one
+# worker (tests/conftest.py gives the groups and runs the longest first).
+PYTEST_WORKERS ?= 2
+XDIST := -n $(PYTEST_WORKERS)
 
-.PHONY: book test build pytest fonts assets browser execute bench clean help
+.PHONY: book test check build pytest fonts assets browser execute bench clean help
 
 help:
 	@echo "make book     build the site into _build/html"
-	@echo "make test     run every test (build, unit, bilingual, nbval)"
+	@echo "make test     run every test (build, unit, bilingual, site, browser, Binder, nbval)"
+	@echo "make check    the fast tier, under a minute: unit, property, lint and extension tests"
+	@echo "               (HYPOTHESIS_PROFILE=thorough make check: twenty times the random examples)"
 	@echo "make execute  re-run the chapter notebooks and store their outputs"
 	@echo "make bench    benchmark the network step, the chapters and the build"
 	@echo "make fonts    make sure a font with Chinese glyphs is installed"
 	@echo "make clean    remove _build"
 
 # The virtual environment, (re)installed whenever the pins or the package change.
-# uv (pinned, from PyPI) installs the same pins as pip would, several times faster.
+# uv (pinned, from PyPI) installs the same pins as pip would, several times faster;
+# it compiles the bytecode now, so that no process (a build, a kernel, a test worker)
+# compiles the libraries again, even where PYTHONDONTWRITEBYTECODE is set.
 $(STAMP): requirements.txt code/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@start=$$(date +%s); \
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION) && \
-	VIRTUAL_ENV=$(abspath $(VENV)) $(BIN)/uv pip install --quiet -r requirements.txt && \
+	VIRTUAL_ENV=$(abspath $(VENV)) $(BIN)/uv pip install --quiet --compile-bytecode -r requirements.txt && \
 	echo "time: install requirements $$(( $$(date +%s) - start )) s"
 	@touch $@
 
@@ -79,10 +90,19 @@ book: build
 	@echo "  xdg-open _build/html/index.html      # or: open _build/html/index.html (macOS)"
 	@echo "  or serve it: $(BIN)/python -m http.server -d _build/html 8000  → http://127.0.0.1:8000"
 
+# Every test of the built site fails (not skips) when the site is missing.
 pytest: $(STAMP) fonts browser
 	@start=$$(date +%s); \
-	$(BIN)/python -m pytest; status=$$?; \
-	echo "time: pytest (unit, bilingual, site, nbval) $$(( $$(date +%s) - start )) s"; \
+	$(BIN)/python -m pytest $(XDIST) --require-site; status=$$?; \
+	echo "time: pytest (unit, bilingual, site, browser, Binder, nbval) $$(( $$(date +%s) - start )) s"; \
+	exit $$status
+
+# The tiers are markers (pytest.ini): everything but the built site, the browser,
+# Binder and the notebooks. `pytest -m browser`, `-m nbval`, … run one tier.
+check: $(STAMP) fonts assets
+	@start=$$(date +%s); \
+	$(BIN)/python -m pytest tests -m "not (site or binder or nbval)" $(XDIST); status=$$?; \
+	echo "time: make check $$(( $$(date +%s) - start )) s"; \
 	exit $$status
 
 test: $(STAMP) fonts browser

@@ -7,14 +7,12 @@ problems; these tests say exactly which cell is wrong without a build.
 from __future__ import annotations
 
 import re
-import sys
 
 import pytest
 
 from conftest import CHAPTERS, HAN, PAGES, ROOT, banned_terms, glossary_chapters, glossary_terms, load_cells, prose, rewritten_chapters
 
-sys.path.insert(0, str(ROOT / "_ext"))
-from bilingual import problems_in_block  # noqa: E402
+from bilingual import problems_in_block
 
 HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*)$", re.M)
 

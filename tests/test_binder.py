@@ -51,7 +51,8 @@ def binder_python(tmp_path_factory) -> Path:
 
 
 def test_every_chapter_runs_in_an_environment_built_from_requirements_alone(binder_python, tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "MPLBACKEND")}
+    # (bytecode is written as on Binder: the first kernel compiles the libraries, the next ones reuse it)
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "MPLBACKEND", "PYTHONDONTWRITEBYTECODE")}
     env["MPLCONFIGDIR"] = str(tmp_path / "mpl")  # a learner's fresh Matplotlib, no shared cache
     code = (
         "import sys, nbformat\n"

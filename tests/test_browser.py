@@ -4,93 +4,28 @@ The site is served on 127.0.0.1; every request to any other host is aborted
 and counted, so these tests also prove that the pages need no network.
 Each page of each edition (zh, en, both) is opened once and checked, and its
 screenshot goes to _build/screenshots/<edition>/.
-One browser serves the whole module; each test gets a fresh context.
+One browser serves the whole run (tests/conftest.py); each test gets a fresh context.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import shutil
-import sys
-import threading
-from urllib.parse import urlparse
 
 import pytest
+from bilingual import EDITIONS
 
-from conftest import CHAPTERS, ROOT
+from conftest import CHAPTERS, SHOTS, offline_context
 
-sys.path.insert(0, str(ROOT / "_ext"))
-from bilingual import EDITIONS  # noqa: E402
-
-HTML = ROOT / "_build" / "html"
-SHOTS = ROOT / "_build" / "screenshots"
 PAGES = ["intro.html", "glossary.html", "errata.html"] + [f"chapters/{p.stem}.html" for p in CHAPTERS]
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 #: <html lang> and the theme's search button text per edition.
 HTML_LANG = {"zh": "zh-CN", "en": "en", "both": "zh-CN"}
 SEARCH_LABEL = {"zh": "搜索", "en": "Search", "both": "搜索"}
 HAN = "[\u4e00-\u9fff]"
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-if CHROMIUM is None:
-    pytest.skip(
-        "Chromium is not installed (make test installs Debian's chromium package; "
-        "this machine could not), so the browser tests cannot run",
-        allow_module_level=True,
-    )
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep pytest's output clean
-        pass
-
-
-@pytest.fixture(scope="module")
-def base_url():
-    if not all((HTML / edition / "index.html").exists() for edition in EDITIONS):
-        pytest.fail("the site is not built: run `make build` (make test does it first)")
-    handler = functools.partial(_QuietHandler, directory=str(HTML))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
 
 def _context(browser, **options):
-    """A fresh context (empty storage) that aborts and records off-machine requests."""
-    context = browser.new_context(**{"viewport": {"width": 1280, "height": 1400}, **options})
-    context.blocked = []
-
-    def offline(route):
-        host = urlparse(route.request.url).hostname
-        if host in ("127.0.0.1", "localhost") or route.request.url.startswith("data:"):
-            route.continue_()
-        else:
-            context.blocked.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", offline)
-    return context
+    """A fresh offline context (conftest.offline_context) at this module's default size."""
+    return offline_context(browser, **{"viewport": {"width": 1280, "height": 1400}, **options})
 
 
 def _page(context):

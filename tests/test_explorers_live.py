@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 
 import numpy as np
 import pytest
 
 import ce_backprop as cb
 from conftest import ROOT
-
-sys.path.insert(0, str(ROOT / "_ext"))
-from layout import live_spec  # noqa: E402
-from test_browser import _context, _page, base_url, browser  # noqa: E402,F401  (the served site and one Chromium)
+from layout import live_spec
+from test_browser import _context, _page  # the served site and one Chromium: conftest.py's base_url and browser
 
 HAN = re.compile("[\u4e00-\u9fff]")
 LATIN_WORD = re.compile(r"\b[A-Za-z]{3,}\b")

@@ -1,6 +1,7 @@
 """Every chapter page fits a phone (390 px) and a desktop (1280 px), and nothing on it pretends.
 
-Headless Chromium (Debian's), driven by Playwright, offline, like test_browser.py.
+Headless Chromium (Debian's), driven by Playwright, offline, like test_browser.py
+(the browser, the server and the offline contexts are tests/conftest.py's).
 For every chapter page of every edition that was built (``_build/html/{zh,en,both}/``,
 or the single site in ``_build/html``), one fresh browser context per page:
 
@@ -21,34 +22,22 @@ idle), never for a fixed time.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import shutil
-import threading
 from pathlib import Path
-from urllib.parse import urlparse
+from types import SimpleNamespace
 
+import layout
 import pytest
+from docutils import nodes
 
-from conftest import CHAPTERS, ROOT
+from conftest import CHAPTERS, HTML, ROOT, SHOTS, offline_context
 
-HTML = ROOT / "_build" / "html"
-SHOTS = ROOT / "_build" / "screenshots"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 #: Decoded bytes of a chapter page and everything it loads, in a fresh context.
 PAGE_BUDGET = 2_500_000
 DESKTOP, PHONE = 1280, 390
 #: Tick labels at least 9 px on a desktop: a figure is shown at no less than
 #: 9 px / (10 pt at FIGURE_DPI) of its natural size.
 MIN_TICK_PX, TICK_PT = 9, 10
-
-playwright_api = pytest.importorskip("playwright.sync_api")
-if CHROMIUM is None:
-    pytest.skip("Chromium is not installed (make test installs Debian's chromium package)",
-                allow_module_level=True)
 
 
 def editions() -> list[str]:
@@ -62,43 +51,10 @@ CASES = [(edition, f"chapters/{p.stem}.html") for edition in editions() for p in
 CASES += [(editions()[0], page) for page in ("glossary.html", "errata.html")]
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def base_url():
-    if not (HTML / "index.html").exists():
-        pytest.fail("the site is not built: run `make build` (make test does it first)")
-    handler = functools.partial(_QuietHandler, directory=str(HTML))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def page(browser):
     """A fresh context (empty cache and storage) that stays offline."""
-    context = browser.new_context(viewport={"width": DESKTOP, "height": 900})
-
-    def offline(route):
-        host = urlparse(route.request.url).hostname
-        if host in ("127.0.0.1", "localhost") or route.request.url.startswith("data:"):
-            route.continue_()
-        else:
-            route.abort()
-
-    context.route("**/*", offline)
+    context = offline_context(browser, viewport={"width": DESKTOP, "height": 900})
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -220,13 +176,6 @@ PAGE_BYTES = """() => performance.getEntries()
 
 
 # --- The extension's parts, without a build --------------------------------------
-
-import sys as _sys  # noqa: E402
-from types import SimpleNamespace  # noqa: E402
-
-_sys.path.insert(0, str(ROOT / "_ext"))
-import layout  # noqa: E402
-from docutils import nodes  # noqa: E402
 
 
 def _app(edition=None):
@@ -517,12 +466,16 @@ def test_jupyterlite_opens_a_clean_notebook(page, base_url):
 # --- What a reader sees on a phone (390 px), box by box ------------------------------
 
 PHONE_BOXES = """async () => {
-  // each box brought on screen first: sections far from it are laid out only when near (layout.css)
+  // each box laid out before it is measured: one in a section far from the screen, that
+  // content-visibility skips, is brought on screen first (and its scroll cue set, layout.js)
   const frames = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const skipped = box => !box.checkVisibility || (box.checkVisibility() && !box.checkVisibility({contentVisibilityAuto: true}));
   for (const box of document.querySelectorAll(".bd-article .scroll-box, .bd-article table")) {
+    if (!skipped(box)) continue;
     box.scrollIntoView({block: "center"});
     await frames();
   }
+  await frames();
   window.scrollTo(0, 0);
   const shown = e => e.offsetParent !== null && e.getClientRects().length > 0;
   const text = e => (e.innerText || e.textContent || "").replace(/\\s+/g, " ").trim().slice(0, 50);
@@ -566,27 +519,46 @@ PHONE_BOXES = """async () => {
 }"""
 
 
-@pytest.mark.parametrize("edition, path", CASES, ids=[f"{e or 'site'}-{Path(p).stem}" for e, p in CASES])
+#: What a phone shows of each page, measured once per page and run (by the first of the
+#: tests below that needs it; a page's tests run in one worker, tests/conftest.py).
+_PHONE_VIEWS: dict[tuple[str, str], dict] = {}
+
+
+def _phone_view(browser, base_url: str, edition: str, path: str) -> dict:
+    """The page at 390 px in a fresh phone context: its boxes (PHONE_BOXES), its figures
+    (FIGURES) and its errors; a full-page screenshot goes to _build/screenshots/phone/."""
+    key = (edition, path)
+    if key not in _PHONE_VIEWS:
+        context = offline_context(browser, viewport={"width": PHONE, "height": 844}, is_mobile=True, has_touch=True)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        _open(page, f"{base_url}{edition + '/' if edition else ''}{path}")
+        page.wait_for_function("() => document.querySelectorAll('.bd-article .scroll-frame').length > 0 || !document.querySelector('.bd-article div.math-display')")
+        found = page.evaluate(PHONE_BOXES)
+        figures = page.evaluate(FIGURES)
+        shots = SHOTS / "phone" / (edition or "site")
+        shots.mkdir(parents=True, exist_ok=True)
+        page.evaluate("() => window.scrollTo(0, 0)")
+        page.screenshot(path=str(shots / f"{Path(path).stem}.png"), full_page=True)
+        context.close()
+        _PHONE_VIEWS[key] = {"boxes": found, "figures": figures, "errors": errors}
+    return _PHONE_VIEWS[key]
+
+
+def _phone_cases(cases):
+    return [pytest.param(e, p, id=f"{e or 'site'}-{Path(p).stem}") for e, p in cases]
+
+
+@pytest.mark.parametrize("edition, path", _phone_cases(CASES))
 def test_on_a_phone_every_box_is_whole_or_says_it_scrolls(browser, base_url, edition, path):
     """At 390 px: no display equation broken inside a formula, none wider than its box
     without a visible cue, numbers at least 12 px from their formula; no table hiding
     columns without a cue (the glossary and errata as cards); every output fits or wraps.
     A full-page screenshot of each page goes to _build/screenshots/phone/."""
-    context = browser.new_context(viewport={"width": PHONE, "height": 844}, is_mobile=True, has_touch=True)
-    context.route("**/*", lambda route: route.continue_() if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost") else route.abort())
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    _open(page, f"{base_url}{edition + '/' if edition else ''}{path}")
-    page.wait_for_function("() => document.querySelectorAll('.bd-article .scroll-frame').length > 0 || !document.querySelector('.bd-article div.math-display')")
-    found = page.evaluate(PHONE_BOXES)
-    shots = SHOTS / "phone" / (edition or "site")
-    shots.mkdir(parents=True, exist_ok=True)
-    page.evaluate("() => window.scrollTo(0, 0)")
-    page.screenshot(path=str(shots / f"{Path(path).stem}.png"), full_page=True)
-    context.close()
-    problems = [f"{kind}: {item}" for kind, items in found.items() for item in items]
-    assert errors == [], errors
+    view = _phone_view(browser, base_url, edition, path)
+    problems = [f"{kind}: {item}" for kind, items in view["boxes"].items() for item in items]
+    assert view["errors"] == [], view["errors"]
     assert not problems, f"{path} ({edition or 'site'}) at {PHONE} px:\n  " + "\n  ".join(problems)
 
 
@@ -596,17 +568,13 @@ MIN_PHONE_TEXT_PX = 11
 
 @pytest.mark.xfail(reason="until chapters 1–6 draw their figures with cb.show_figure (one image per panel, "
                           "text at least 11 px at 390 px) and are re-executed", strict=False)
-@pytest.mark.parametrize("edition, path", CASES[: len(CASES) - 2], ids=[f"{e or 'site'}-{Path(p).stem}" for e, p in CASES[: len(CASES) - 2]])
+@pytest.mark.parametrize("edition, path", _phone_cases(CASES[: len(CASES) - 2]))
 def test_figure_text_is_readable_on_a_phone(browser, base_url, edition, path):
     """Tick labels are 10 pt at 150 dpi in the figure's pixels; as rendered at 390 px they
     must be at least 11 css px (the figure's shown width over its natural width)."""
-    context = browser.new_context(viewport={"width": PHONE, "height": 844}, is_mobile=True)
-    page = context.new_page()
-    _open(page, f"{base_url}{edition + '/' if edition else ''}{path}")
     small = []
-    for fig in page.evaluate(FIGURES):
+    for fig in _phone_view(browser, base_url, edition, path)["figures"]:
         text_px = TICK_PT * 150 / 72 * fig["shown"] / fig["natural"]
         if text_px < MIN_PHONE_TEXT_PX:
             small.append(f"…{fig['src']}: {fig['shown']:.0f} of {fig['natural']} px wide, text about {text_px:.1f} px")
-    context.close()
     assert not small, "\n  ".join(small)

@@ -4,19 +4,16 @@ have alt text in the edition's languages; headings are in order; there are 404 p
 from __future__ import annotations
 
 import re
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from conftest import CHAPTERS, HAN, ROOT
+from conftest import CHAPTERS, HAN, HTML
 
-sys.path.insert(0, str(ROOT / "_ext"))
-from bilingual import EDITIONS  # noqa: E402
+from bilingual import EDITIONS
 
-HTML = ROOT / "_build" / "html"
 
 
 class _Page(HTMLParser):
@@ -49,8 +46,6 @@ class _Page(HTMLParser):
 
 
 def _pages() -> dict[Path, _Page]:
-    if not all((HTML / edition / "index.html").exists() for edition in EDITIONS):
-        pytest.fail("the site is not built: run `make build` (make test does it first)")
     parsed = {}
     for path in HTML.rglob("*.html"):
         if "_static" in path.parts or "lite" in path.relative_to(HTML).parts[:1]:
@@ -62,7 +57,7 @@ def _pages() -> dict[Path, _Page]:
 
 
 @pytest.fixture(scope="module")
-def pages():
+def pages(site):
     return _pages()
 
 
@@ -121,7 +116,7 @@ def test_headings_are_in_order(pages):
             assert after <= before + 1, f"{path.relative_to(HTML)} jumps from h{before} to h{after}"
 
 
-def test_there_is_a_page_not_found_page_for_the_site_and_each_edition():
+def test_there_is_a_page_not_found_page_for_the_site_and_each_edition(site):
     html = (HTML / "404.html").read_text(encoding="utf-8")  # the side-by-side one
     assert 'lang="zh-Hans"' in html and 'lang="en"' in html
     assert "bilingual.js" in html and 'src="/both/_static/' in html

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import re
-import sys
 
 import pytest
 
 from conftest import ROOT
 
-sys.path.insert(0, str(ROOT / "_ext"))
-import mathssr  # noqa: E402
+import mathssr
 
 PAGE = """<p>Let <span class="math notranslate nohighlight">\\(a &lt; b\\)</span> hold.</p>
 <div class="math notranslate nohighlight" id="equation-ch2-ce">

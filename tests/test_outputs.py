@@ -22,15 +22,13 @@ from docutils import nodes
 
 from conftest import CHAPTERS, HAN, ROOT
 
-sys.path.insert(0, str(ROOT / "_ext"))
-import bilingual  # noqa: E402
-from bilingual import EDITIONS, edition_outputs, output_languages, resolve_marks  # noqa: E402
+import bilingual
+from bilingual import EDITIONS, edition_outputs, output_languages, resolve_marks
 
 import ce_backprop as cb  # noqa: E402
 from ce_backprop import lang as cb_lang  # noqa: E402
 from ce_backprop.plotting import figure_outputs  # noqa: E402
 
-HTML = ROOT / "_build" / "html"
 
 
 # --- the library and the extension agree ---------------------------------------------------
@@ -215,7 +213,6 @@ def test_each_edition_keeps_its_own_figure(mini):
 # --- JupyterLite: each edition's own notebook ----------------------------------------------
 
 def test_an_editions_jupyterlite_notebook_speaks_its_language():
-    sys.path.insert(0, str(ROOT / "tools"))
     from build_lite import clean_notebook, edition_notebook
 
     md = nbformat.v4.new_markdown_cell
@@ -304,13 +301,6 @@ def _page_outputs(site: Path, edition: str, stem: str) -> _Outputs:
     parser = _Outputs()
     parser.feed((site / edition / "chapters" / f"{stem}.html").read_text(encoding="utf-8"))
     return parser
-
-
-@pytest.fixture(scope="module")
-def site() -> Path:
-    if not all((HTML / edition / "index.html").exists() for edition in ("zh", "en")):
-        pytest.fail("the site is not built: run `make build` (make test does it first)")
-    return HTML
 
 
 def _chapters(not_yet: set[str]):

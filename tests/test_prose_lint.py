@@ -25,8 +25,7 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from conftest import REWRITTEN_PARTS, ROOT, markdown_table  # noqa: E402
+from conftest import REWRITTEN_PARTS, ROOT, markdown_table
 
 HAN = "\u4e00-\u9fff\u3400-\u4dbf"
 FULLWIDTH = "（），。：；、！？「」《》【】"  # “” ‘’ … are English punctuation too
