@@ -269,7 +269,7 @@ def test_an_explorer_becomes_its_saved_figure_with_live_links(edition):
     folder = f"{edition}/" if edition else ""  # zh and en open their edition's own notebook
     assert f'href="../../lite/lab/index.html?path={folder}05_deep.ipynb" target="_blank"' in html
     assert "https://mybinder.org/v2/gh/owner/repo/main?urlpath=lab/tree/chapters/05_deep.ipynb" in html
-    assert "η 学习率 = 0.15" in html
+    assert "η 学习率 = <b>0.15</b>" in html  # one setting a line, its value in bold
     assert ('lang="zh-Hans"' in html) == (edition != "en")
     assert ('lang="en"' in html) == (edition != "zh")
 
