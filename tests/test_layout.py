@@ -353,6 +353,118 @@ def test_equations_are_renumbered_per_chapter():
     assert set(changed) == {"chapters/04_net", "glossary", "chapters/x"}
 
 
+# --- Code in one language per edition (_ext/codefold.py) ----------------------------
+
+import codefold  # noqa: E402
+
+_HAN_IN_CODE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+#: Chapters whose code is still being rewritten to STYLE.md's "Code in two languages".
+CODE_NOT_YET_IN_PAIRS = {"05_deep_networks", "06_autodiff", "07_gradient_checks"}
+
+_PAIRS = '''ax.set_xlabel(t("带权输入z", "weighted input z"))
+lines = [cb.Bilingual(f"起点 {start}", f"start {start}"), "η = 0.15"]
+for name, y in ((("干净", "clean"), y_clean),):
+    print(cb.Bilingual("模型：" + ("是" if ok else "否"), f"model: {ok}"))
+x = ("C1", "-", "二次代价", "quadratic")
+%matplotlib inline
+'''
+
+
+def test_the_other_languages_words_fold_and_the_rest_stays():
+    assert codefold.visible_code(_PAIRS, "en") == '''ax.set_xlabel(t(…, "weighted input z"))
+lines = [cb.Bilingual(…, f"start {start}"), "η = 0.15"]
+for name, y in (((…, "clean"), y_clean),):
+    print(cb.Bilingual(…, f"model: {ok}"))
+x = ("C1", "-", …, "quadratic")
+%matplotlib inline
+'''
+    assert codefold.visible_code(_PAIRS, "zh") == '''ax.set_xlabel(t("带权输入z", …))
+lines = [cb.Bilingual(f"起点 {start}", …), "η = 0.15"]
+for name, y in ((("干净", …), y_clean),):
+    print(cb.Bilingual("模型：" + ("是" if ok else "否"), …))
+x = ("C1", "-", "二次代价", …)
+%matplotlib inline
+'''
+    assert codefold.visible_code(_PAIRS, "both") == _PAIRS
+    folded, texts = codefold.fold_source(_PAIRS, "en")
+    assert texts[0] == '"带权输入z"' and len(texts) == 5
+    # each fold is one private-use character, so Pygments and the search index see no Chinese
+    assert not _HAN_IN_CODE.search(folded) and folded.count("\ue000") == 1
+    assert codefold.fold_source("this is not python (", "en") == ("this is not python (", [])
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_a_chapters_code_shows_no_chinese_in_the_english_edition(path, request):
+    """STYLE.md, "Code in two languages": every Chinese string in code is the first of a pair."""
+    import json
+
+    if path.stem in CODE_NOT_YET_IN_PAIRS:
+        request.applymarker(pytest.mark.xfail(reason="its code is being rewritten (STYLE.md: code in two languages)",
+                                              strict=False))
+    left = []
+    for index, cell in enumerate(json.loads(path.read_text(encoding="utf-8"))["cells"]):
+        if cell["cell_type"] != "code":
+            continue
+        for line in codefold.visible_code("".join(cell["source"]), "en").split("\n"):
+            if _HAN_IN_CODE.search(line):
+                left.append(f"cell {index}: {line.strip()[:80]}")
+    assert not left, f"{path.name}: Chinese the English edition would show in code:\n  " + "\n  ".join(left)
+
+
+# --- Printed tables line up: the library pads by display width ----------------------
+
+def test_tables_are_padded_by_display_width_in_each_language():
+    import ce_backprop as cb
+
+    assert cb.display_width("交叉熵") == 6 and cb.display_width("η = 0.5，a") == 10 and cb.display_width("ab") == 2
+    assert cb.pad_to_width("交叉熵", 8) == "交叉熵  " and cb.pad_to_width("CE", 8, ">") == "      CE"
+    assert cb.pad_to_width("轮数", 7, "^") == " 轮数  " and cb.pad_to_width("too long", 3) == "too long"
+    cell = cb.pad_to_width(cb.Bilingual("二次代价", "quadratic"), 12)
+    assert (cell.zh, cell.en) == ("二次代价    ", "quadratic   ")
+    rows = [cb.pad_to_width(cb.Bilingual(zh, en), 14) + f"{v:7.3f}" for zh, en, v in
+            [("交叉熵", "cross-entropy", 0.4), ("二次", "quadratic", 0.8)]]
+    for lang in ("zh", "en"):
+        widths = {cb.display_width(r.in_language(lang)) for r in rows}
+        assert len(widths) == 1, (lang, [r.in_language(lang) for r in rows])
+    with pytest.raises(ValueError):
+        cb.pad_to_width("x", 3, "=")
+
+
+# --- Page weight: the theme's stylesheet and the figures ----------------------------
+
+def test_the_theme_stylesheet_loses_only_the_icon_font_glyphs():
+    css = ('.a{color:red}.fa-rocket:before{content:"\\f135"}.fa-lg{font-size:1.25em}'
+           '.fa-github:before,.fa-github-alt::before{content:"\\f09b"}.svg-inline--fa{height:1em}')
+    assert layout._FA_GLYPH_RULE_RE.sub("", css) == ".a{color:red}.fa-lg{font-size:1.25em}.svg-inline--fa{height:1em}"
+
+
+def test_a_figure_png_gets_smaller_and_stays_the_same_picture():
+    import io
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from PIL import Image, ImageChops
+
+    fig, ax = plt.subplots(figsize=(4, 3), dpi=150)
+    x = np.linspace(0, 6, 400)
+    for k in range(5):
+        ax.plot(x, np.sin(x + k), lw=2, label=f"curve {k}")
+    ax.legend()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    original = buf.getvalue()
+    smaller = layout.smaller_png(original)
+    assert smaller is not None and len(smaller) < 0.7 * len(original)
+    a, b = Image.open(io.BytesIO(original)).convert("RGB"), Image.open(io.BytesIO(smaller)).convert("RGB")
+    assert a.size == b.size
+    diff = np.asarray(ImageChops.difference(a, b), dtype=float)
+    assert diff.mean() < 1.0 and np.percentile(diff, 99.9) < 40  # the same picture to the eye
+    assert layout.smaller_png(smaller) is None  # already a palette image: left as it is
+
+
 # --- The built site in a browser ---------------------------------------------------
 
 

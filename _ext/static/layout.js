@@ -147,7 +147,7 @@
     openTarget();
     // printed text, not code listings (cb.show_source), which keep their lines as they are
     Array.prototype.forEach.call(document.querySelectorAll(".bd-article .cell_output pre"), function (pre) {
-      if (!pre.closest(".highlight")) splitLines(pre);
+      if (!pre.closest('div[class*="highlight-python"], div[class*="highlight-ipython"]')) splitLines(pre);
     });
     Array.prototype.forEach.call(document.querySelectorAll(SCROLLERS), watch);
     if (!observer) window.addEventListener("resize", function () {
