@@ -222,5 +222,5 @@ def exclude_markers_from_copies(app: Sphinx, config) -> None:
 def setup(app: Sphinx):
     app.add_transform(FoldCode)
     app.connect("html-page-context", fill_folds)
-    app.connect("config-inited", exclude_markers_from_copies, priority=800)
+    app.connect("config-inited", exclude_markers_from_copies, priority=400)  # before copybutton copies it (500)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
