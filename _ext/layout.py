@@ -143,6 +143,55 @@ def static_explorer(state: dict, model_id: str) -> tuple[list[dict], list[str]] 
     return outputs, settings
 
 
+#: The explorers that run in the page (_ext/static/explorers.js), by their kind.
+LIVE_KINDS = ("neuron", "softmax")
+
+
+def live_spec(state: dict, model_id: str, ed: str) -> dict | None:
+    """What the page needs to run an explorer itself: its kind and its controls.
+
+    The library names them in the widgets' CSS classes (ce_backprop.explorers._mark):
+    ``ce-explorer-<kind>`` on the explorer, ``ce-param-<name>`` on each control and, for a
+    menu, ``ce-options-<json list of the entries' values>``. Each control keeps its range,
+    its step and its saved value, and its label in the edition's language. None for an
+    explorer that has no live version.
+    """
+    from bilingual import split_text
+
+    if model_id not in state:
+        return None
+    classes = state[model_id].get("state", {}).get("_dom_classes", [])
+    kinds = [c[len("ce-explorer-"):] for c in classes if c.startswith("ce-explorer-")]
+    if not kinds or kinds[0] not in LIVE_KINDS:
+        return None
+    controls = []
+    for model in widget_tree(state, model_id):
+        s = model.get("state", {})
+        names = [c[len("ce-param-"):] for c in s.get("_dom_classes", []) if c.startswith("ce-param-")]
+        if not names:
+            continue
+        kind = model.get("model_name", "")
+        control = {"name": names[0], "label": split_text(str(s.get("description", "")), ed)}
+        if kind == "DropdownModel":
+            values = [json.loads(c[len("ce-options-"):]) for c in s.get("_dom_classes", []) if c.startswith("ce-options-")]
+            labels = [split_text(str(text), ed) for text in s.get("_options_labels", [])]
+            if not values or len(values[0]) != len(labels):
+                raise ValueError(f"explorer {kinds[0]}: the menu {names[0]!r} does not name its entries' values")
+            control.update(type="choice", options=[[text, value] for text, value in zip(labels, values[0])],
+                           value=values[0][s.get("index", 0)])
+        elif kind in ("FloatSliderModel", "IntSliderModel", "FloatLogSliderModel"):
+            control.update(type={"FloatSliderModel": "float", "IntSliderModel": "int", "FloatLogSliderModel": "log"}[kind],
+                           min=s["min"], max=s["max"], step=s["step"], value=s["value"])
+            if kind == "FloatLogSliderModel":
+                control["base"] = s.get("base", 10)
+            if s.get("readout_format"):
+                control["format"] = s["readout_format"]
+        else:
+            raise ValueError(f"explorer {kinds[0]}: control {names[0]!r} is a {kind}, which the page cannot draw")
+        controls.append(control)
+    return {"kind": kinds[0], "edition": ed, "controls": controls}
+
+
 def live_links(app: Sphinx, docname: str) -> tuple[str, str | None]:
     """(JupyterLite URL relative to the page, Binder URL or None) for a chapter notebook."""
     # Each edition lives one folder below the site's root (_build/html/<edition>/),
@@ -165,22 +214,38 @@ def live_links(app: Sphinx, docname: str) -> tuple[str, str | None]:
     return lite, binder
 
 
-def explorer_note_html(lite: str, binder: str | None, settings: list[str], ed: str) -> str:
+def explorer_note_html(lite: str, binder: str | None, settings: list[str], ed: str, spec: dict | None = None) -> str:
     """The banner above a saved explorer figure: what it is, its settings one a line (a
-    phone shows them as a short list, not a run-on line), and where it runs live."""
+    phone shows them as a short list, not a run-on line), and where it runs live.
+
+    With a ``spec`` (live_spec), the banner also holds the explorer's place in the page,
+    which explorers.js fills with its controls and plots, hiding the saved figure.
+    """
+    live = ""
+    if spec:
+        live = (
+            _bilingual_html(
+                "拖动下面的滑块，图会立即重画：计算就在这个网页里完成，公式与本书的Python库相同。"
+                "想运行整本笔记本，可以打开可运行版本。",
+                "Move the controls below and the plots are redrawn at once: they are computed in "
+                "this page, with the same formulas as the book's Python library. To run the whole "
+                "notebook, open the chapter live.",
+                ed,
+            ),
+            f'<div class="ce-live-explorer" data-spec="{html.escape(json.dumps(spec, ensure_ascii=False))}"></div>',
+        )
     say = _bilingual_html(
         "下图是探索器在以下设置下画出的图。要拖动滑块，请运行本章：",
         "The figure below is the explorer drawn with these settings. To move its sliders, run the chapter live:",
         ed,
     )
-    text = [f'<p class="explorer-say">{say}</p>']
-    if settings:
-        items = []
-        for setting in settings:
-            name, equals, value = setting.partition(" = ")
-            items.append(f"<li>{html.escape(name)} = <b>{html.escape(value)}</b></li>" if equals
-                         else f"<li>{html.escape(setting)}</li>")
-        text.append(f'<ul class="explorer-settings" aria-label="{html.escape(_plain_label(ed))}">' + "".join(items) + "</ul>")
+    items = []
+    for setting in settings:
+        name, equals, value = setting.partition(" = ")
+        items.append(f"<li>{html.escape(name)} = <b>{html.escape(value)}</b></li>" if equals
+                     else f"<li>{html.escape(setting)}</li>")
+    listed = (f'<ul class="explorer-settings" aria-label="{html.escape(_plain_label(ed))}">' + "".join(items) + "</ul>"
+              if items else "")
     links = [
         f'<a class="explorer-lite" href="{html.escape(lite)}" target="_blank" rel="noopener">▶ '
         + _bilingual_html("在浏览器中运行", "Run in the browser", ed)
@@ -194,7 +259,12 @@ def explorer_note_html(lite: str, binder: str | None, settings: list[str], ed: s
             + _bilingual_html("（中英双语笔记本）", "(the bilingual notebook)", ed)
             + "</span></a>"
         )
-    text.append(f'<p class="explorer-links">{" ".join(links)}</p>')
+    links_html = f'<p class="explorer-links">{" ".join(links)}</p>'
+    if live:
+        text = [f'<p class="explorer-say explorer-say-live">{live[0]}</p>',
+                f'<p class="explorer-say explorer-say-static">{say}</p>', listed, links_html, live[1]]
+    else:
+        text = [f'<p class="explorer-say">{say}</p>', listed, links_html]
     return '<div class="explorer-live" role="note">' + "".join(text) + "</div>"
 
 
@@ -232,9 +302,10 @@ def make_explorers_static(app: Sphinx, docname: str, nb: dict) -> int:
             en_alt = f"The interactive explorer's figure ({shown})" if shown else "The interactive explorer's figure"
             alt = {"zh": zh_alt, "en": en_alt}.get(ed, f"{zh_alt} / {en_alt}")
             lite, binder = live_links(app, docname)
+            spec = live_spec(state, view.get("model_id", ""), ed)
             outputs.append({
                 "output_type": "display_data", "metadata": {},
-                "data": {"text/html": explorer_note_html(lite, binder, settings, ed)},
+                "data": {"text/html": explorer_note_html(lite, binder, settings, ed, spec)},
             })
             for item in drawn:
                 if item.get("output_type") in ("display_data", "execute_result"):
@@ -740,4 +811,6 @@ def setup(app: Sphinx):
     app.connect("build-finished", optimise_images)
     app.add_css_file("layout.css")
     app.add_js_file("layout.js", defer="defer")
+    app.add_css_file("explorers.css")
+    app.add_js_file("explorers.js", defer="defer")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

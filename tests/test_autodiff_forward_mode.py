@@ -81,3 +81,21 @@ def test_forward_mode_is_exact():
 def test_gradient_needs_an_entry():
     with pytest.raises(ValueError, match="at least one input entry"):
         fm.gradient(lambda s: s.sum(), np.zeros((0, 3)))
+
+
+def test_bad_directions_and_exponents_raise_and_name_the_argument():
+    f = lambda s: (s * s).sum()
+    with pytest.raises(ValueError, match="directions must hold one array per input"):
+        fm.jvp(f, [np.ones(3)], [np.ones(3), np.ones(3)])
+    with pytest.raises(ValueError, match=r"directions\[0\] must have the shape of its input"):
+        fm.jvp(f, [np.ones(3)], [np.ones(2)])
+    with pytest.raises(ValueError, match="f must return a scalar"):
+        fm.gradient(lambda s: s * 2.0, np.ones(3))
+    with pytest.raises(ValueError, match="the exponent p must be a constant number"):
+        fm.jvp(lambda s: s ** fm.Dual(2.0, 0.0), [np.ones(3)], [np.ones(3)])
+
+
+def test_the_dual_product_rule_at_known_values():
+    """(3, 1)·(2, 5) = (6, 1·2 + 3·5) = (6, 17): the product rule, by hand."""
+    value, tangent = fm.jvp(lambda u, v: u * v, [np.array(3.0), np.array(2.0)], [np.array(1.0), np.array(5.0)])
+    assert (value, tangent) == (6.0, 17.0)

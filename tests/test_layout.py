@@ -6,7 +6,8 @@ or the single site in ``_build/html``), one fresh browser context per page:
 
 * at 1280 px: no sideways scrolling of the page; no clipped display equation,
   table or code output; exercise solutions hide their output until opened; no
-  enabled widget control (an explorer is its saved figure plus links to run it
+  enabled widget control that does nothing (an explorer runs in the page, which
+  test_explorers_live.py checks, or is its saved figure plus links to run it
   live); no line starts with Chinese closing punctuation; inline maths at the
   text's size; no literal ``**``; one search box; and everything the page loads
   weighs at most 2.5 MB;
@@ -163,7 +164,8 @@ EXERCISE_OUTPUTS_SHOWN = """() => {
 
 LIVE_CONTROLS = """() => [...document.querySelectorAll(
     ".jupyter-widgets input, .jupyter-widgets select, .jupyter-widgets button, .widget-slider, .widget-hslider, .cell_output input, .cell_output select, .cell_output button")]
-  .filter(e => e.offsetParent !== null && !e.disabled && !e.classList.contains("copybtn")).map(e => e.className || e.tagName)"""
+  .filter(e => e.offsetParent !== null && !e.disabled && !e.classList.contains("copybtn") && !e.closest(".ce-live-explorer"))
+  .map(e => e.className || e.tagName)"""
 
 #: Chinese closing punctuation that starts a line: its box is below the text just before it.
 PUNCTUATION_AT_LINE_START = r"""() => {

@@ -38,6 +38,24 @@ def _style(width: float) -> tuple[dict, "widgets.Layout"]:
     return {"description_width": f"{width * (1.9 if both else 1):.0f}em"}, widgets.Layout(width=f"{20 + width * (1.9 if both else 1):.0f}em")
 
 
+def _mark(box, kind: str, controls: dict, option_values: dict | None = None):
+    """Name an explorer and its controls in their CSS classes, which the saved widget state keeps.
+
+    The book's site reads them to run the explorer in the page (_ext/static/explorers.js):
+    ``ce-explorer-<kind>`` on the explorer, ``ce-param-<name>`` on each control, and for a
+    menu the values of its entries (the state keeps only their labels) as ``ce-options-<json>``.
+    """
+    import json
+
+    box.add_class("ce-explorer")
+    box.add_class(f"ce-explorer-{kind}")
+    for name, control in controls.items():
+        control.add_class(f"ce-param-{name}")
+        if option_values and name in option_values:
+            control.add_class("ce-options-" + json.dumps(option_values[name], separators=(",", ":")))
+    return box
+
+
 def plot_neuron_run(history, ax_cost, ax_sigmoid, label=None, color=None):
     """Draw one training run: C against epoch, and the start/end points on σ(z) (chapter 1)."""
     epochs = np.arange(history.epochs + 1)
@@ -93,7 +111,9 @@ def neuron_explorer(w=0.6, b=0.9, eta=0.15, epochs=300, cost="quadratic"):
         draw, {"w0": w_slider, "b0": b_slider, "eta": eta_slider, "epochs": epoch_slider, "cost": cost_menu}
     )
     controls = widgets.VBox([w_slider, b_slider, eta_slider, epoch_slider, cost_menu])
-    return widgets.VBox([controls, out])
+    return _mark(widgets.VBox([controls, out]), "neuron",
+                 {"w0": w_slider, "b0": b_slider, "eta": eta_slider, "epochs": epoch_slider, "cost": cost_menu},
+                 {"cost": list(NEURON_COSTS)})
 
 
 def softmax_explorer(z=(2.0, 1.0, 0.1, -1.0), temperature=1.0, true_class=0):
@@ -160,7 +180,9 @@ def softmax_explorer(z=(2.0, 1.0, 0.1, -1.0), temperature=1.0, true_class=0):
 
     controls = {"T": t_slider, "k": k_menu, **{f"z{i}": s for i, s in enumerate(z_sliders)}}
     out = widgets.interactive_output(draw, controls)
-    return widgets.VBox([widgets.VBox([*z_sliders, t_slider, k_menu]), out])
+    box = widgets.VBox([widgets.VBox([*z_sliders, t_slider, k_menu]), out])
+    return _mark(box, "softmax", {**{f"z{i}": s for i, s in enumerate(z_sliders)}, "T": t_slider, "k": k_menu},
+                 {"k": list(range(len(z)))})
 
 
 def training_explorer(hidden=32, eta=0.5, epochs=10, cost="cross_entropy", batch_size=32, seed=0):

@@ -42,6 +42,8 @@ class Dual:
         return Dual(q, (self.tangent - q * other.tangent) / other.value)
 
     def __pow__(self, p):  # a constant exponent
+        if isinstance(p, (Dual, np.ndarray)) or not np.isscalar(p):
+            raise ValueError(f"the exponent p must be a constant number, got {type(p).__name__}")
         return Dual(self.value**p, p * self.value ** (p - 1) * self.tangent)
 
     def sum(self, axis=None):
@@ -76,7 +78,17 @@ def log(x) -> Dual:
 
 
 def jvp(f, arrays, directions):
-    """One forward pass: (f(arrays), J v), the derivative of f along the directions (chapter 6)."""
+    """One forward pass: (f(arrays), J v), the derivative of f along the directions (chapter 6).
+
+    ``directions`` holds one array per input, of that input's shape.
+    """
+    arrays, directions = list(arrays), list(directions)
+    if len(directions) != len(arrays):
+        raise ValueError(f"directions must hold one array per input: {len(arrays)} inputs, "
+                         f"got {len(directions)} directions")
+    for k, (a, v) in enumerate(zip(arrays, directions)):
+        if np.shape(v) != np.shape(a):
+            raise ValueError(f"directions[{k}] must have the shape of its input, {np.shape(a)}, got {np.shape(v)}")
     out = lift(f(*[Dual(a, v) for a, v in zip(arrays, directions)]))
     return out.value, out.tangent
 
@@ -96,5 +108,7 @@ def gradient(f, *arrays):
             directions = [np.zeros_like(b) for b in arrays]
             directions[k][i] = 1.0  # the i-th entry of the k-th input
             value, tangent = jvp(f, arrays, directions)
+            if tangent.size != 1:
+                raise ValueError(f"f must return a scalar to have a gradient, got shape {tangent.shape}")
             grads[k][i] = tangent.item()
     return value.item(), tuple(grads)

@@ -1,0 +1,211 @@
+"""The explorers that run in the page (_ext/static/explorers.js) compute what the library computes.
+
+Each explorer is driven in Chromium as a reader drives it (keyboard on the
+sliders, a menu choice); the page's curves are then compared with the
+library's run of the settings the page reports. Without JavaScript the saved
+figure stays; each edition's explorer speaks its language; on a phone the
+controls are large enough to drag and the plots fit the column.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+
+import numpy as np
+import pytest
+
+import ce_backprop as cb
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "_ext"))
+from layout import live_spec  # noqa: E402
+from test_browser import _context, _page, base_url, browser  # noqa: E402,F401  (the served site and one Chromium)
+
+HAN = re.compile("[\u4e00-\u9fff]")
+LATIN_WORD = re.compile(r"\b[A-Za-z]{3,}\b")
+#: Words a Chinese explorer may show in Latin letters: the names of functions and symbols.
+ZH_ALLOWED = {"softmax", "sigmoid", "Python", "JupyterLite", "Binder"}
+NEURON = "chapters/01_single_neuron.html"
+SOFTMAX = "chapters/03_softmax_cross_entropy.html"
+
+
+def _saved_state(stem: str) -> tuple[dict, str]:
+    nb = json.loads((ROOT / "chapters" / f"{stem}.ipynb").read_text(encoding="utf-8"))
+    state = nb["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    root = next(k for k, v in state.items() if "ce-explorer" in v["state"].get("_dom_classes", []))
+    return state, root
+
+
+def assert_close(page_values, library_values, rtol=1e-12):
+    page_values, library_values = np.asarray(page_values, float), np.asarray(library_values, float)
+    assert page_values.shape == library_values.shape
+    scale = np.maximum(np.abs(library_values), np.finfo(float).tiny)
+    worst = float(np.max(np.abs(page_values - library_values) / scale))
+    assert worst <= rtol, f"page and library differ by {worst:.2e} relative"
+
+
+# ----------------------------------------------------------------- the spec the build writes
+
+def test_the_neuron_explorers_spec_holds_its_controls_as_saved():
+    state, root = _saved_state("01_single_neuron")
+    spec = live_spec(state, root, "en")
+    assert spec["kind"] == "neuron"
+    by_name = {c["name"]: c for c in spec["controls"]}
+    assert list(by_name) == ["w0", "b0", "eta", "epochs", "cost"]  # the widget's own order
+    assert (by_name["w0"]["value"], by_name["b0"]["value"], by_name["eta"]["value"], by_name["epochs"]["value"]) == (0.6, 0.9, 0.15, 300)
+    assert by_name["eta"]["type"] == "log" and by_name["eta"]["base"] == 10
+    assert by_name["cost"]["value"] == "quadratic"
+    assert [value for _, value in by_name["cost"]["options"]] == list(cb.NEURON_COSTS)
+    assert not any(HAN.search(c["label"]) for c in spec["controls"])
+    zh = live_spec(state, root, "zh")
+    assert all(HAN.search(c["label"]) for c in zh["controls"])
+    assert all(" · " in c["label"] for c in live_spec(state, root, "both")["controls"])
+
+
+def test_an_explorer_with_no_live_version_has_no_spec():
+    state, root = _saved_state("01_single_neuron")
+    other = json.loads(json.dumps(state))
+    other[root]["state"]["_dom_classes"] = ["ce-explorer", "ce-explorer-unknown"]
+    assert live_spec(other, root, "en") is None
+    assert live_spec(state, "not-a-model", "en") is None
+
+
+def test_a_menu_without_its_values_is_an_error():
+    state, root = _saved_state("01_single_neuron")
+    broken = json.loads(json.dumps(state))
+    for model in broken.values():
+        classes = model["state"].get("_dom_classes", [])
+        model["state"]["_dom_classes"] = [c for c in classes if not c.startswith("ce-options-")]
+    with pytest.raises(ValueError, match="does not name its entries' values"):
+        live_spec(broken, root, "en")
+
+
+# ----------------------------------------------------------------- in the browser
+
+def _explorer(page, url):
+    page.goto(url, wait_until="load")
+    page.wait_for_selector(".ce-live-ready .ce-live-explorer[data-result]")
+    return page.locator(".ce-live-explorer").first
+
+
+def _result(explorer) -> dict:
+    return json.loads(explorer.get_attribute("data-result"))
+
+
+def _press(page, explorer, name, key, times):
+    """Move a slider by keyboard, as a reader can, and wait until the page has recomputed."""
+    slider = explorer.locator(f'input[data-param="{name}"]')
+    target = int(slider.input_value()) + (times if key == "ArrowRight" else -times)
+    slider.focus()
+    for _ in range(times):
+        page.keyboard.press(key)
+    page.wait_for_function(
+        "([el, name, index, slider]) => slider.value === String(index) &&"
+        " JSON.parse(el.getAttribute('data-result')).settings !== undefined",
+        arg=[explorer.element_handle(), name, target, slider.element_handle()],
+    )
+
+
+def _check_language(page, explorer, edition):
+    """Every word the live explorer shows (controls, readouts, plots, their labels, its note) is the edition's."""
+    cell = page.locator(".ce-live-ready").first
+    shown = explorer.inner_text() + " " + " ".join(
+        explorer.locator("svg").evaluate_all("svgs => svgs.map(s => s.textContent + ' ' + s.getAttribute('aria-label'))"))
+    shown += " " + cell.locator(".explorer-say-live").inner_text()
+    if edition == "en":
+        assert not HAN.search(shown), HAN.findall(shown)
+    else:
+        words = set(LATIN_WORD.findall(shown)) - ZH_ALLOWED
+        assert not words, words
+    assert not cell.locator(".cell_output > img").first.is_visible()  # the live plots replace the saved figure
+
+
+def _check_neuron(result):
+    s = result["settings"]
+    history = cb.train_neuron(s["w0"], s["b0"], x=1.0, y=0.0, eta=s["eta"], epochs=s["epochs"], cost=s["cost"])
+    assert len(result["cost"]) == s["epochs"] + 1
+    assert_close(result["cost"], history.cost)
+    assert_close(result["w"], history.w)
+    assert_close(result["b"], history.b)
+    assert_close(result["a"], history.a[:, 0])
+
+
+@pytest.mark.parametrize("edition", ["en", "zh"])
+def test_the_neuron_explorer_runs_the_librarys_gradient_descent(browser, base_url, edition):
+    context = _context(browser)
+    page = _page(context)
+    explorer = _explorer(page, f"{base_url}{edition}/{NEURON}")
+    _check_neuron(_result(explorer))  # the saved settings: Nielsen's 0.6, 0.9, η = 0.15, 300 epochs
+    # a saturated start, more epochs, a larger step and the other cost, each moved by keyboard
+    _press(page, explorer, "w0", "ArrowRight", 14)
+    _press(page, explorer, "b0", "ArrowRight", 11)
+    _press(page, explorer, "epochs", "ArrowRight", 5)
+    _press(page, explorer, "eta", "ArrowLeft", 3)
+    settings = _result(explorer)["settings"]
+    assert (settings["w0"], settings["b0"], settings["epochs"]) == (2.0, 2.0, 350)
+    assert settings["eta"] == pytest.approx(10 ** -0.95)
+    _check_neuron(_result(explorer))
+    explorer.locator("select").select_option(index=1)
+    page.wait_for_function("el => JSON.parse(el.getAttribute('data-result')).settings.cost === 'cross_entropy'",
+                           arg=explorer.element_handle())
+    _check_neuron(_result(explorer))
+    _check_language(page, explorer, edition)
+    assert not page.errors and not page.blocked
+    context.close()
+
+
+@pytest.mark.parametrize("edition", ["en", "zh"])
+def test_the_softmax_explorer_computes_the_librarys_probabilities_loss_and_gradient(browser, base_url, edition):
+    context = _context(browser)
+    page = _page(context)
+    explorer = _explorer(page, f"{base_url}{edition}/{SOFTMAX}")
+    _press(page, explorer, "z0", "ArrowLeft", 37)  # the true class's logit lowered from 2 to −1.7
+    _press(page, explorer, "T", "ArrowRight", 7)
+    explorer.locator("select").select_option(index=2)
+    page.wait_for_function("el => JSON.parse(el.getAttribute('data-result')).settings.k === 2", arg=explorer.element_handle())
+    result = _result(explorer)
+    s = result["settings"]
+    assert s["z0"] == pytest.approx(-1.7) and s["T"] == pytest.approx(10 ** 0.35)
+    scaled = np.array([s["z0"], s["z1"], s["z2"], s["z3"]]) / s["T"]
+    a = cb.softmax(scaled)
+    y = cb.one_hot([s["k"]], 4)[0]
+    assert_close(result["a"], a)
+    assert_close([result["loss"]], [cb.softmax_cross_entropy(scaled[None, :], [s["k"]])])
+    assert_close(result["grad"], a - y)
+    assert_close(result["gradZ"], (a - y) / s["T"])
+    _check_language(page, explorer, edition)
+    assert not page.errors and not page.blocked
+    context.close()
+
+
+@pytest.mark.parametrize("path", [NEURON, SOFTMAX])
+def test_without_javascript_the_saved_figure_stays(browser, base_url, path):
+    context = _context(browser, java_script_enabled=False)
+    page = _page(context)
+    page.goto(f"{base_url}en/{path}", wait_until="load")
+    cell = page.locator(".cell", has=page.locator(".ce-live-explorer")).first
+    assert cell.locator(".cell_output img").first.is_visible()
+    assert not cell.locator(".ce-live-explorer").is_visible()
+    assert cell.locator(".explorer-say-static").is_visible()
+    context.close()
+
+
+def test_on_a_phone_the_controls_can_be_dragged_and_the_plots_fit(browser, base_url):
+    context = _context(browser, viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = _page(context)
+    explorer = _explorer(page, f"{base_url}en/{NEURON}")
+    column = explorer.bounding_box()
+    for box in explorer.locator("input[type=range], select").evaluate_all(
+            "els => els.map(e => e.getBoundingClientRect().toJSON())"):
+        assert box["height"] >= 44 and box["width"] >= 150
+    plots = explorer.locator("svg.ce-plot").evaluate_all("els => els.map(e => e.getBoundingClientRect().toJSON())")
+    assert len(plots) == 2
+    for box in plots:
+        assert box["left"] >= column["x"] - 0.5 and box["right"] <= column["x"] + column["width"] + 0.5
+    smallest = min(explorer.locator("svg text").evaluate_all(
+        "els => els.map(e => parseFloat(getComputedStyle(e).fontSize) * e.ownerSVGElement.getBoundingClientRect().width"
+        " / e.ownerSVGElement.viewBox.baseVal.width)"))
+    assert smallest >= 11
+    context.close()
