@@ -361,7 +361,7 @@ import codefold  # noqa: E402
 
 _HAN_IN_CODE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 #: Chapters whose code is still being rewritten to STYLE.md's "Code in two languages".
-CODE_NOT_YET_IN_PAIRS = {"05_deep_networks", "06_autodiff", "07_gradient_checks"}
+CODE_NOT_YET_IN_PAIRS = {"05_deep_networks", "07_gradient_checks"}
 
 _PAIRS = '''ax.set_xlabel(t("带权输入z", "weighted input z"))
 lines = [cb.Bilingual(f"起点 {start}", f"start {start}"), "η = 0.15"]
