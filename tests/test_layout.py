@@ -132,8 +132,11 @@ PAGE_SCROLL = "() => document.documentElement.scrollWidth - document.documentEle
 
 CLIPPED = """() => {
   const shown = e => e.offsetParent !== null && e.getClientRects().length > 0;
-  const clipped = sel => [...document.querySelectorAll(sel)]
-    .filter(e => shown(e) && e.scrollWidth > e.clientWidth + 1)
+  // a box that scrolls with the cue (a code listing, which keeps its lines) hides nothing unsaid
+  const cued = e => { const f = e.closest(".scroll-frame"); return !!f && (f.getAttribute("data-overflow") || "").includes("right"); };
+  const clipped = (sel, listings) => [...document.querySelectorAll(sel)]
+    .filter(e => shown(e) && e.scrollWidth > e.clientWidth + 1
+      && !(listings && e.closest('div[class*="highlight-python"]') && cued(e)))
     .map(e => `${(e.innerText || e.textContent).trim().slice(0, 50)}… (${e.scrollWidth} px in ${e.clientWidth} px)`);
   // A box wider than the article column is clipped by it even if it does not scroll itself.
   const column = document.querySelector(".bd-article").getBoundingClientRect();
@@ -143,7 +146,7 @@ CLIPPED = """() => {
   return {
     equations: clipped('.bd-article mjx-container[display="true"]').concat(sticking('.bd-article mjx-container[display="true"]')),
     tables: clipped(".bd-article table, .bd-article .table-wrapper").concat(sticking(".bd-article table")),
-    outputs: clipped(".bd-article .cell_output pre, .bd-article .cell_output .output").concat(sticking(".bd-article .cell_output pre")),
+    outputs: clipped(".bd-article .cell_output pre, .bd-article .cell_output .output", true).concat(sticking(".bd-article .cell_output pre")),
   };
 }"""
 
@@ -663,6 +666,8 @@ PHONE_BOXES = """async () => {
     if (wide(box) && !cue(box)) found.tables.push(`${text(t)} (${box.scrollWidth} px in ${box.clientWidth} px, no cue)`);
   }
   for (const pre of document.querySelectorAll(".bd-article .cell_output pre")) {
+    // a code listing (cb.show_source) keeps its lines: it may scroll, with the cue
+    if (pre.closest('div[class*="highlight-python"]') && cue(pre)) continue;
     if (shown(pre) && wide(pre)) found.outputs.push(`${text(pre)} (${pre.scrollWidth} px in ${pre.clientWidth} px)`);
   }
   return found;
@@ -753,11 +758,21 @@ WIDE_RUNS = """() => {
     if (pre.offsetParent === null) continue;
     const runs = pre.querySelectorAll(".w2");
     if (!runs.length) continue;
-    const probe = document.createElement("span");
-    probe.textContent = "0".repeat(20);
-    pre.firstElementChild.appendChild(probe);
-    const column = probe.getBoundingClientRect().width / 20;
-    probe.remove();
+    // one column: the width of an ASCII character printed in the same block (as laid out,
+    // with whatever text autosizing a phone applies to it)
+    let column = 0;
+    const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node && !column; node = walker.nextNode()) {
+      if (node.parentElement.closest(".w2")) continue;
+      const i = node.data.search(/[!-~]/);
+      if (i < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      const rect = range.getBoundingClientRect();
+      if (rect.width > 0) column = rect.width;
+    }
+    if (!column) continue;
     for (const run of runs) {
       const rects = run.getClientRects();
       if (rects.length !== 1) continue;  // wrapped across lines: not a table cell
