@@ -48,7 +48,8 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 CJK_CLOSING = "，。；：）、！？」』”’》〉】"
 #: Opening brackets and quotes that must not end a line.
 OPENING = "（(「『“‘《〈【["
-_CHAPTER_RE = re.compile(r"^\s*(\d+)(?:\s|$)")
+#: A chapter's number ("4 三层网络…") or an appendix's letter ("附录A …", "Appendix A …") at the start of its title.
+_CHAPTER_RE = re.compile(r"^\s*(?:(\d+)|(?:附录|Appendix\s+)([A-Z]))(?:\s|$)")
 _TITLE_SEP = " · "
 
 
@@ -144,7 +145,9 @@ def static_explorer(state: dict, model_id: str) -> tuple[list[dict], list[str]] 
 
 
 #: The explorers that run in the page (_ext/static/explorers.js), by their kind.
-LIVE_KINDS = ("neuron", "softmax")
+LIVE_KINDS = ("neuron", "softmax", "training", "deep")
+#: Epochs of the library's own row order shipped to a page for the training explorer.
+TRAINING_EPOCHS_SHIPPED = 20
 
 
 def live_spec(state: dict, model_id: str, ed: str) -> dict | None:
@@ -189,7 +192,77 @@ def live_spec(state: dict, model_id: str, ed: str) -> dict | None:
         else:
             raise ValueError(f"explorer {kinds[0]}: control {names[0]!r} is a {kind}, which the page cannot draw")
         controls.append(control)
-    return {"kind": kinds[0], "edition": ed, "controls": controls}
+    constants = [json.loads(c[len("ce-constants-"):]) for c in classes if c.startswith("ce-constants-")]
+    return {"kind": kinds[0], "edition": ed, "controls": controls, "constants": constants[0] if constants else {}}
+
+
+def _b64(array, dtype) -> str:
+    import numpy as np
+
+    return base64.b64encode(np.ascontiguousarray(array, dtype=dtype).tobytes()).decode("ascii")
+
+
+def _data_script(kind: str, payload: dict) -> tuple[str, str]:
+    """A data file for the page's ``kind`` explorer, named by its content."""
+    body = json.dumps(payload, separators=(",", ":"))
+    name = f"ce-{kind}-data-{hashlib.sha256(body.encode()).hexdigest()[:12]}.js"
+    script = (f"/* The digits and the library's random start for the {kind} explorer (_ext/layout.py). */\n"
+              f"(window.ceExplorerData = window.ceExplorerData || {{}}).{kind} = {body};\n")
+    return name, script
+
+
+def deep_data_script(spec: dict) -> tuple[str, str]:
+    """(file name, JavaScript) of the data chapter 5's explorer trains on in the page.
+
+    The digits as the explorer uses them (load_digits_split: training part, and the
+    test part it reports), and the library's start for the saved depth and seed
+    (ce_backprop.explorers.deep_start): the standard normals of every layer,
+    which each initialisation scales, and the row order of TRAINING_EPOCHS_SHIPPED epochs.
+    """
+    import numpy as np
+
+    from ce_backprop.data import load_digits_split
+    from ce_backprop.explorers import deep_start
+
+    controls, c = {x["name"]: x for x in spec["controls"]}, spec["constants"]
+    depth = int(controls["depth"]["value"])
+    data = load_digits_split()
+    normals, orders = deep_start(depth, c["width"], c["seed"], TRAINING_EPOCHS_SHIPPED,
+                                 data.X_train.shape[1], 10, data.X_train.shape[0])
+    return _data_script("deep", {
+        "nTrain": int(data.X_train.shape[0]), "nVal": int(data.X_test.shape[0]), "nInputs": int(data.X_train.shape[1]),
+        "xTrain": _b64(np.rint(data.X_train * 16), "<u1"), "yTrain": _b64(data.y_train, "<u1"),
+        "xVal": _b64(np.rint(data.X_test * 16), "<u1"), "yVal": _b64(data.y_test, "<u1"),
+        "start": {"depth": depth, "width": c["width"], "seed": c["seed"], "epochs": TRAINING_EPOCHS_SHIPPED,
+                  "normals": _b64(normals, "<f8"), "orders": _b64(orders, "<u2")},
+    })
+
+
+def training_data_script(spec: dict) -> tuple[str, str]:
+    """(file name, JavaScript) of the data the training explorer trains on in the page.
+
+    The explorer's digits (its training and validation parts, pixels × 16 as bytes, labels) and the library's
+    random start for the saved number of hidden units and seed (ce_backprop.explorers.
+    training_start): the initial parameters as float64 and the row order of the first
+    TRAINING_EPOCHS_SHIPPED epochs. With them, the page's first run is the notebook's.
+    """
+    import numpy as np
+
+    from ce_backprop.data import load_digits_with_validation
+    from ce_backprop.explorers import training_start
+
+    controls = {c["name"]: c for c in spec["controls"]}
+    hidden, seed = int(controls["hidden"]["value"]), int(spec["constants"]["seed"])
+    data = load_digits_with_validation()
+    params, orders = training_start(hidden, seed, TRAINING_EPOCHS_SHIPPED, data.X_train.shape[1], 10, data.X_train.shape[0])
+    payload = {
+        "nTrain": int(data.X_train.shape[0]), "nVal": int(data.X_val.shape[0]), "nInputs": int(data.X_train.shape[1]),
+        "xTrain": _b64(np.rint(data.X_train * 16), "<u1"), "yTrain": _b64(data.y_train, "<u1"),
+        "xVal": _b64(np.rint(data.X_val * 16), "<u1"), "yVal": _b64(data.y_val, "<u1"),
+        "start": {"hidden": hidden, "seed": seed, "epochs": TRAINING_EPOCHS_SHIPPED,
+                  "W1": _b64(params.W1, "<f8"), "W2": _b64(params.W2, "<f8"), "orders": _b64(orders, "<u2")},
+    }
+    return _data_script("training", payload)
 
 
 def live_links(app: Sphinx, docname: str) -> tuple[str, str | None]:
@@ -223,15 +296,19 @@ def explorer_note_html(lite: str, binder: str | None, settings: list[str], ed: s
     """
     live = ""
     if spec:
+        if spec["kind"] in ("training", "deep"):
+            zh, en = ("设好下面的选项，按“训练”：网络就在这个网页里训练，公式与本书的Python库相同。"
+                      "想运行整本笔记本，可以打开可运行版本。",
+                      "Choose the settings below and press Train: the network trains in this page, with the "
+                      "same formulas as the book's Python library. To run the whole notebook, open the chapter live.")
+        else:
+            zh, en = ("拖动下面的滑块，图会立即重画：计算就在这个网页里完成，公式与本书的Python库相同。"
+                      "想运行整本笔记本，可以打开可运行版本。",
+                      "Move the controls below and the plots are redrawn at once: they are computed in "
+                      "this page, with the same formulas as the book's Python library. To run the whole "
+                      "notebook, open the chapter live.")
         live = (
-            _bilingual_html(
-                "拖动下面的滑块，图会立即重画：计算就在这个网页里完成，公式与本书的Python库相同。"
-                "想运行整本笔记本，可以打开可运行版本。",
-                "Move the controls below and the plots are redrawn at once: they are computed in "
-                "this page, with the same formulas as the book's Python library. To run the whole "
-                "notebook, open the chapter live.",
-                ed,
-            ),
+            _bilingual_html(zh, en, ed),
             f'<div class="ce-live-explorer" data-spec="{html.escape(json.dumps(spec, ensure_ascii=False))}"></div>',
         )
     say = _bilingual_html(
@@ -303,6 +380,12 @@ def make_explorers_static(app: Sphinx, docname: str, nb: dict) -> int:
             alt = {"zh": zh_alt, "en": en_alt}.get(ed, f"{zh_alt} / {en_alt}")
             lite, binder = live_links(app, docname)
             spec = live_spec(state, view.get("model_id", ""), ed)
+            if spec and spec["kind"] in ("training", "deep"):
+                name, script = (training_data_script if spec["kind"] == "training" else deep_data_script)(spec)
+                target = Path(app.outdir) / "_static" / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(script, encoding="utf-8")
+                spec["data"] = name
             outputs.append({
                 "output_type": "display_data", "metadata": {},
                 "data": {"text/html": explorer_note_html(lite, binder, settings, ed, spec)},
@@ -560,13 +643,14 @@ def mark_card_tables(app: Sphinx, doctree: nodes.document) -> None:
 # Equations numbered per chapter
 # ---------------------------------------------------------------------------
 
-def chapter_number(env, docname: str) -> int | None:
-    """The chapter number at the start of a page's title ("4 三层网络…"), else its place
-    among the chapters in the table of contents; None for pages that are not chapters."""
+def chapter_number(env, docname: str) -> int | str | None:
+    """The chapter number at the start of a page's title ("4 三层网络…"), or an appendix's
+    letter ("附录A …" gives "A", so its equations are A.1, A.2, …), else its place among the
+    chapters in the table of contents; None for pages that are not chapters."""
     title = env.titles.get(docname)
     match = _CHAPTER_RE.match(title.astext()) if title is not None else None
     if match:
-        return int(match[1])
+        return int(match[1]) if match[1] else match[2]
     if docname.startswith("chapters/"):
         chapters = [d for d in _toc_order(env) if d.startswith("chapters/")]
         if docname in chapters:

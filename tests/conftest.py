@@ -76,7 +76,7 @@ settings.load_profile(__import__("os").environ.get("HYPOTHESIS_PROFILE", "course
 #: The parts of the book (Sphinx docnames) written to the conventions of STYLE.md: the
 #: notation, the glossary, the prose lint, one language per edition in outputs, figures
 #: and equations. A chapter joins when its rewrite lands; by the end this is the whole book.
-REWRITTEN_PARTS: tuple[str, ...] = ("intro", "glossary", "errata", "chapters/01_single_neuron", "chapters/02_quadratic_vs_cross_entropy", "chapters/03_softmax_cross_entropy", "chapters/04_backprop_three_layer", "chapters/06_autodiff", "chapters/07_gradient_checks")
+REWRITTEN_PARTS: tuple[str, ...] = ("intro", "glossary", "errata", "chapters/01_single_neuron", "chapters/02_quadratic_vs_cross_entropy", "chapters/03_softmax_cross_entropy", "chapters/04_backprop_three_layer", "chapters/05_deep_networks", "chapters/06_autodiff", "chapters/07_gradient_checks")
 
 
 def rewritten_chapters() -> list[Path]:

@@ -436,3 +436,13 @@ def test_intermediate_bytes_of_chapter_4s_network_grows_with_the_batch():
     # then the mean and its negation, one float each
     for M in (1, 128):
         assert ad.intermediate_bytes(graph(M)) == 8 * (M * (3 * 32 + 4 * 10 + 1) + 2)
+
+
+def test_an_array_made_writable_again_after_the_forward_pass_is_refused():
+    """Read-only is a guard, not a guarantee: switching writing back on and changing W is caught."""
+    x, W = ad.Tensor(np.ones((1, 2))), ad.Tensor(np.ones((2, 1)))
+    L = (x @ W).sum()
+    W.data.flags.writeable = True
+    W.data[...] *= 2
+    with pytest.raises(ValueError, match="made writable after the forward pass"):
+        L.backward()

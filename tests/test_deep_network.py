@@ -383,3 +383,75 @@ def test_bench_table_prints():
     assert {tuple(r[:4]) for r in rows} == expected
     for r in rows:
         assert float(r[4].replace(",", "")) > 0
+
+
+# --- residual connections, errors per layer, spread and class-prior share (chapter 5) -----------
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh"])
+def test_residual_backward_matches_finite_differences(activation):
+    params, x, y = _net(sizes=(5, 4, 4, 4, 3), activation=activation)
+    params.residual = True
+    assert params.skips() == [False, True, True, False]
+    grads = cb.deep_backward(params, cb.deep_forward(params, x), y)
+    analytic = [a for _, a in grads]
+    for a, n in zip(analytic, _numeric(params, x, y)):
+        np.testing.assert_allclose(a, n, rtol=1e-6, atol=1e-9)
+
+
+def test_residual_forward_adds_the_input_and_skips_only_equal_widths():
+    params, x, _ = _net(sizes=(5, 4, 4, 3, 3), activation="tanh")
+    plain = cb.deep_forward(params, x)
+    params.residual = True
+    res = cb.deep_forward(params, x)
+    assert params.skips() == [False, True, False, False]       # 4 -> 3 cannot add its input
+    a1 = np.tanh(x @ params.weights[0] + params.biases[0])
+    a2 = a1 + np.tanh(a1 @ params.weights[1] + params.biases[1])
+    np.testing.assert_allclose(res.activations[1], a1, rtol=1e-14)
+    np.testing.assert_allclose(res.activations[2], a2, rtol=1e-14)
+    np.testing.assert_allclose(plain.activations[1], a1, rtol=1e-14)
+    with pytest.raises(ValueError, match="residual"):
+        cb.deep_init((3, 3, 2), np.random.default_rng(0), residual="yes")
+
+
+def test_deep_errors_are_the_gradients_with_respect_to_the_weighted_inputs():
+    # with x = I (M = n_0 rows) and b^1 = 0, z^1 = W^1, so δ^1 = ∂C/∂W^1: compare with centred differences
+    rng = np.random.default_rng(4)
+    params = cb.deep_init((4, 3, 3, 2), rng, activation="sigmoid", init=2.0)
+    x, y = np.eye(4), rng.integers(0, 2, 4)
+    errors = cb.deep_errors(params, cb.deep_forward(params, x), y)
+    assert [e.shape for e in errors] == [(4, 3), (4, 3), (4, 2)]
+    numeric = cb.numerical_gradient(lambda W: cb.deep_loss(cb.DeepParams([W] + params.weights[1:], params.biases),
+                                                           x, y), params.weights[0])
+    np.testing.assert_allclose(errors[0], numeric, rtol=1e-6, atol=1e-10)
+    probs = cb.deep_forward(params, x).probs
+    np.testing.assert_allclose(errors[-1], (probs - np.eye(2)[y]) / 4, rtol=1e-14)
+
+
+def test_sample_spread_is_the_mean_standard_deviation_over_rows():
+    params, x, _ = _net(sizes=(5, 4, 3), activation="tanh", M=8)
+    cache = cb.deep_forward(params, x)
+    a1 = np.tanh(x @ params.weights[0] + params.biases[0])
+    z2 = a1 @ params.weights[1] + params.biases[1]
+    expected = [np.mean([np.std(col) for col in m.T]) for m in (x, a1, z2)]
+    np.testing.assert_allclose(cb.sample_spread(cache), expected, rtol=1e-12)
+    with pytest.raises(ValueError, match="at least 2 rows"):
+        cb.sample_spread(cb.deep_forward(params, x[:1]))
+    with pytest.raises(ValueError, match="cache"):
+        cb.sample_spread(x)
+
+
+def test_class_prior_share_is_one_for_identical_rows_and_small_for_varied_ones():
+    rng = np.random.default_rng(5)
+    params = cb.deep_init((3, 4, 3), rng, activation="sigmoid", init=1.0)
+    same = np.tile(rng.normal(size=(1, 3)), (6, 1))          # every sample the same input
+    y = rng.integers(0, 3, 6)
+    cache = cb.deep_forward(params, same)
+    assert cb.class_prior_share(cache, cb.deep_backward(params, cache, y)) == pytest.approx(1.0, abs=1e-12)
+    # an independent value: a hand-made gradient orthogonal to āᵀ db has share 0
+    a_bar = cache.activations[-1].mean(axis=0)
+    db = np.array([1.0, -1.0, 0.0])
+    u = np.array([a_bar[1], -a_bar[0], 0.0, 0.0])            # u ⟂ ā
+    fake = cb.DeepParams([np.zeros((3, 4)), np.outer(u, db) + 0.0], [np.zeros(4), db], "sigmoid")
+    assert cb.class_prior_share(cache, fake) == pytest.approx(0.0, abs=1e-12)
+    with pytest.raises(ValueError, match="same network"):
+        cb.class_prior_share(cache, cb.DeepParams([np.zeros((3, 5)), np.zeros((5, 3))], [np.zeros(5), np.zeros(3)]))

@@ -342,20 +342,26 @@ def test_equations_are_renumbered_per_chapter():
     title = lambda text: nodes.title("", text)  # noqa: E731
     env = SimpleNamespace(
         titles={"chapters/04_net": title("4 三层网络 · A network"), "glossary": title("术语表 · Glossary"),
-                "chapters/x": title("Untitled")},
-        toctree_includes={"intro": ["chapters/01", "chapters/x"]},
+                "chapters/x": title("Untitled"), "chapters/07_app": title("附录A 梯度检验可信吗 · Appendix A Checks"),
+                "chapters/08_app": title("Appendix B More")},
+        toctree_includes={"intro": ["chapters/01", "chapters/x", "chapters/07_app", "chapters/08_app"]},
         config=SimpleNamespace(root_doc="intro"),
         toc_fignumbers={
             "chapters/04_net": {"displaymath": {"equation-b": (41,), "equation-a": (40,)}},
             "glossary": {"displaymath": {"equation-g": (48,)}},
             "chapters/x": {"displaymath": {"equation-x": (49,)}},
+            "chapters/07_app": {"displaymath": {"equation-q": (51,), "equation-p": (50,)}},
+            "chapters/08_app": {"displaymath": {"equation-r": (52,)}},
         },
     )
     changed = layout.number_equations_per_chapter(None, env)
     assert env.toc_fignumbers["chapters/04_net"]["displaymath"] == {"equation-a": (4, 1), "equation-b": (4, 2)}
     assert env.toc_fignumbers["glossary"]["displaymath"] == {"equation-g": (1,)}
     assert env.toc_fignumbers["chapters/x"]["displaymath"] == {"equation-x": (2, 1)}  # second chapter in the TOC
-    assert set(changed) == {"chapters/04_net", "glossary", "chapters/x"}
+    # an appendix is numbered by its letter: A.1, A.2 (Sphinx joins the parts with "."), by either title
+    assert env.toc_fignumbers["chapters/07_app"]["displaymath"] == {"equation-p": ("A", 1), "equation-q": ("A", 2)}
+    assert env.toc_fignumbers["chapters/08_app"]["displaymath"] == {"equation-r": ("B", 1)}
+    assert set(changed) == {"chapters/04_net", "glossary", "chapters/x", "chapters/07_app", "chapters/08_app"}
 
 
 # --- Code in one language per edition (_ext/codefold.py) ----------------------------
@@ -520,12 +526,15 @@ def _aside_problems(page) -> list[str]:
 
 
 def _numbering_problems(page, path: str) -> list[str]:
-    """Equations are numbered N.1, N.2, … in chapter N, and {eq} links read the same numbers."""
-    match = re.match(r"(\d+)", Path(path).stem)
+    """Equations are numbered N.1, N.2, … in chapter N (A.1, A.2, … in appendix A), and {eq} links read the same numbers."""
+    title = page.eval_on_selector(".bd-article h1", "h => h.textContent.trim()") if page.query_selector(".bd-article h1") else ""
+    match = re.match(r"(?:(\d+)|(?:附录|Appendix\s+)([A-Z]))(?:\s|$)", title)
     numbers = page.eval_on_selector_all(".bd-article span.eqno", "es => es.map(e => e.firstChild.textContent.trim())")
+    if not match and Path(path).stem[:1].isdigit() and numbers:
+        return [f"a chapter page whose title names no chapter or appendix: {title[:40]!r}"]
     if not match or not numbers:
         return []
-    chapter = int(match[1])
+    chapter = match[1] or match[2]
     found = []
     if numbers != [f"({chapter}.{i})" for i in range(1, len(numbers) + 1)]:
         found.append(f"equation numbers are not ({chapter}.1), ({chapter}.2), …: {numbers[:6]}")

@@ -90,6 +90,22 @@ def test_gradient_cheap_form():
     assert np.allclose(cb.softmax_cross_entropy_grad(z, [2, 0]), expected, rtol=1e-14, atol=1e-17)
 
 
+def test_gradient_does_not_cancel_when_the_top_probability_rounds_to_1():
+    # z/T = [200, 100, 10, -100]: a_0 rounds to 1, so a_0 − 1 computed directly is 0;
+    # the true value is −(a_1 + a_2 + a_3) = −e^{−100}(1 + …), and the row still sums to 0
+    z = np.array([[200.0, 100.0, 10.0, -100.0]])
+    g = cb.softmax_cross_entropy_grad(z, [0])[0]
+    assert cb.softmax(z)[0, 0] == 1.0
+    assert g[0] == pytest.approx(-np.exp(-100.0), rel=1e-14)
+    assert g[1] == pytest.approx(np.exp(-100.0), rel=1e-14)
+    assert np.linalg.norm(g) == pytest.approx(np.sqrt(2) * np.exp(-100.0), rel=1e-14)
+    # a soft target with most of its mass at the top class: Σ_{m≠0} y_m − Σ_{m≠0} a_m
+    y = np.array([[1 - 1e-30, 1e-30, 0.0, 0.0]])
+    assert cb.softmax_cross_entropy_grad(z, y)[0, 0] == pytest.approx(1e-30 - np.exp(-100.0), rel=1e-12)
+    # when the top class is wrong nothing changes: a_0 − 0
+    assert cb.softmax_cross_entropy_grad(z, [3])[0, 0] == 1.0
+
+
 # --- finite differences -----------------------------------------------------------------
 
 @pytest.mark.parametrize("seed", range(5))

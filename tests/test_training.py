@@ -30,6 +30,20 @@ def test_digits_split_rejects_bad_test_size(bad):
         cb.load_digits_split(test_size=bad)
 
 
+def test_validation_split_keeps_the_test_part_and_is_disjoint(digits):
+    three = cb.load_digits_with_validation()
+    assert three.X_train.shape == (1010, 64) and three.X_val.shape == (337, 64) and three.X_test.shape == (450, 64)
+    np.testing.assert_array_equal(three.X_test, digits.X_test)
+    np.testing.assert_array_equal(three.y_test, digits.y_test)
+    # training and validation together are exactly the old training part
+    both = np.vstack([three.X_train, three.X_val])
+    assert sorted(map(bytes, both)) == sorted(map(bytes, digits.X_train))
+    share_val = np.bincount(three.y_val) / len(three.y_val)
+    assert np.abs(share_val - np.bincount(three.y_train) / len(three.y_train)).max() < 0.02
+    with pytest.raises(ValueError, match="val_size"):
+        cb.load_digits_with_validation(val_size=1.0)
+
+
 def test_accuracy_and_confusion_matrix_by_hand():
     t = np.array([0, 0, 1, 2, 2, 2])
     p = np.array([0, 1, 1, 2, 0, 2])

@@ -50,7 +50,7 @@ from .neuron import (
     quadratic_delta,
     train_neuron,
 )
-from .data import DigitsSplit, load_digits_split
+from .data import DigitsSplit, DigitsThreeWay, load_digits_split, load_digits_with_validation
 from .network import (
     NETWORK_COSTS,
     ForwardCache,
@@ -73,13 +73,16 @@ from .deep_network import (
     DeepParams,
     dead_unit_fraction,
     deep_backward,
+    deep_errors,
     deep_forward,
     deep_init,
     deep_loss,
     deep_predict,
     deep_step,
     init_std,
+    class_prior_share,
     layer_gradient_norms,
+    sample_spread,
     train_deep,
 )
 from .show import show_source
@@ -214,6 +217,7 @@ __all__ = [
     "softmax_jacobian",
     # chapter 4
     "DigitsSplit",
+    "DigitsThreeWay",
     "ForwardCache",
     "NETWORK_COSTS",
     "NetworkParams",
@@ -221,6 +225,7 @@ __all__ = [
     "accuracy",
     "confusion_matrix",
     "load_digits_split",
+    "load_digits_with_validation",
     "network_backward",
     "network_cost",
     "network_forward",
@@ -238,6 +243,7 @@ __all__ = [
     "INITIALISATIONS",
     "dead_unit_fraction",
     "deep_backward",
+    "deep_errors",
     "deep_explorer",
     "deep_forward",
     "deep_init",
@@ -245,7 +251,9 @@ __all__ = [
     "deep_predict",
     "deep_step",
     "init_std",
+    "class_prior_share",
     "layer_gradient_norms",
+    "sample_spread",
     "relu",
     "relu_prime",
     "tanh",

@@ -182,11 +182,16 @@ def _operands(op: str, *operands, broadcast: bool = True) -> list:
 def checked_vjp(node: Tensor) -> list:
     """Run ``node.vjp`` and check it: a list of (parent, gradient) pairs (chapter 6).
 
-    The rule receives a read-only view of the node's gradient, so it cannot
+    The inputs' arrays must still be read-only (so the forward pass's values),
+    and the rule receives a read-only view of the node's gradient, so it cannot
     change it in place. It must return a tuple with one gradient per parent,
     each with its parent's shape and dtype; otherwise ``ValueError`` names the
     operation.
     """
+    for parent in node.parents:  # writing was switched back on: the values may not be the forward pass's
+        if parent.data.flags.writeable:
+            raise ValueError(f"the array of an input of {node.op!r} was made writable after the forward pass; "
+                             "its values may have changed, so the gradient would be wrong")
     g = node.grad.view()
     g.flags.writeable = False
     grads = node.vjp(g)

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .deep_network import deep_init, train_deep
-from .explorers import _style
+from .explorers import _mark, _style
 from .lang import Bilingual, label
 from .plotting import show_figure
 
@@ -92,4 +92,9 @@ def deep_explorer(depth=4, activation="sigmoid", init="xavier", scale=1.0, eta=0
     run()
     controls = widgets.VBox([depth_slider, act_menu, init_menu, scale_slider, eta_slider, epoch_slider,
                              widgets.HBox([button]), bar])
-    return widgets.VBox([controls, out])
+    return _mark(widgets.VBox([controls, out]), "deep",
+                 {"depth": depth_slider, "activation": act_menu, "init": init_menu, "scale": scale_slider,
+                  "eta": eta_slider, "epochs": epoch_slider},
+                 {"activation": ["sigmoid", "tanh", "relu"], "init": ["xavier", "he", "scale"]},
+                 {"width": width, "batch_size": batch_size, "seed": seed})
+

@@ -1,17 +1,22 @@
 """Interactive explorers (ipywidgets) used by the chapters.
 
 On Binder, in JupyterLite or a local Jupyter they respond to the sliders. On the
-static site a slider cannot run Python, so the site shows each explorer as the
-figure it drew when the notebook was executed, with links that open the chapter
-live (_ext/layout.py). For that, an explorer only has to
+book's website a slider cannot run Python, so the site runs each explorer in the
+page instead (_ext/static/explorers.js, plain JavaScript with the library's
+formulas), and keeps the figure the explorer drew when the notebook was executed
+for readers without JavaScript (_ext/layout.py). For that, an explorer
 
-* be an ipywidgets widget that the cell displays (its last expression);
-* draw into an ``ipywidgets.Output`` (``widgets.interactive_output`` or
+* is an ipywidgets widget that the cell displays (its last expression), named
+  with ``_mark`` (its kind, its controls, the values of its menus, its constants),
+  which the saved widget state keeps;
+* draws into an ``ipywidgets.Output`` (``widgets.interactive_output`` or
   ``with out:``), each figure through ``cb.show_figure(draw)`` (once per
   language, so that each edition of the book shows its own); and
-* draw once when it is built, so the saved state holds a figure.
+* draws once when it is built, so the saved state holds a figure.
 
-Its labels (sliders, menus, buttons) are :func:`ce_backprop.lang.label`:
+The training explorers' random starts (``training_start``, ``deep_start``) are
+what the site ships to the page, so that its first run is the notebook's.
+Labels (sliders, menus, buttons) are :func:`ce_backprop.lang.label`:
 "中文 · English" in the bilingual notebook, which the site cuts per edition.
 
 The notebook's widget state is saved when it is executed (``make execute``).
@@ -23,6 +28,7 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 
+from ._checks import check_count
 from .activations import sigmoid
 from .lang import label, language
 from .neuron import NEURON_COSTS, train_neuron
@@ -38,17 +44,20 @@ def _style(width: float) -> tuple[dict, "widgets.Layout"]:
     return {"description_width": f"{width * (1.9 if both else 1):.0f}em"}, widgets.Layout(width=f"{20 + width * (1.9 if both else 1):.0f}em")
 
 
-def _mark(box, kind: str, controls: dict, option_values: dict | None = None):
+def _mark(box, kind: str, controls: dict, option_values: dict | None = None, constants: dict | None = None):
     """Name an explorer and its controls in their CSS classes, which the saved widget state keeps.
 
     The book's site reads them to run the explorer in the page (_ext/static/explorers.js):
-    ``ce-explorer-<kind>`` on the explorer, ``ce-param-<name>`` on each control, and for a
-    menu the values of its entries (the state keeps only their labels) as ``ce-options-<json>``.
+    ``ce-explorer-<kind>`` on the explorer, ``ce-param-<name>`` on each control, for a
+    menu the values of its entries (the state keeps only their labels) as ``ce-options-<json>``,
+    and the settings that have no control (a seed, a batch size) as ``ce-constants-<json>``.
     """
     import json
 
     box.add_class("ce-explorer")
     box.add_class(f"ce-explorer-{kind}")
+    if constants:
+        box.add_class("ce-constants-" + json.dumps(constants, separators=(",", ":")))
     for name, control in controls.items():
         control.add_class(f"ce-param-{name}")
         if option_values and name in option_values:
@@ -185,20 +194,55 @@ def softmax_explorer(z=(2.0, 1.0, 0.1, -1.0), temperature=1.0, true_class=0):
                  {"k": list(range(len(z)))})
 
 
+def training_start(hidden: int, seed: int, epochs: int, n_inputs: int = 64, n_outputs: int = 10, n_train: int = 1010):
+    """The random start of ``training_explorer``'s run: the initial parameters and each epoch's row order (chapter 4).
+
+    Exactly what the explorer's ``train`` call draws from ``np.random.default_rng(seed)``:
+    first ``network_init``, then one ``rng.permutation(n_train)`` per epoch. The book's
+    site ships them to the page, which then trains from the same start as the notebook.
+    Returns (NetworkParams, orders of shape (epochs, n_train)).
+    """
+    from .network import network_init
+
+    epochs = check_count(epochs, "epochs")
+    rng = np.random.default_rng(check_count(seed, "seed"))
+    params = network_init(n_inputs, hidden, n_outputs, rng)
+    orders = np.array([rng.permutation(n_train) for _ in range(epochs)], dtype=np.intp).reshape(epochs, n_train)
+    return params, orders
+
+
+def deep_start(depth: int, width: int, seed: int, epochs: int, n_inputs: int = 64, n_outputs: int = 10,
+               n_train: int = 1347):
+    """The random start of ``deep_explorer``'s run (ce_backprop/deep_explorer.py), whatever its activation and initialisation (chapter 5).
+
+    ``deep_init`` draws each layer's weights as s·z from standard normals z, layer
+    by layer, so the same seed and depth give the same z for every choice of s;
+    then ``train_deep`` draws one ``rng.permutation(n_train)`` per epoch. Returns
+    (the standard normals of all layers, one after the other, orders (epochs, n_train)).
+    The book's site ships them to the page, which then trains from the notebook's start.
+    """
+    depth, width, epochs = (check_count(v, name) for v, name in ((depth, "depth"), (width, "width"), (epochs, "epochs")))
+    rng = np.random.default_rng(check_count(seed, "seed"))
+    sizes = (n_inputs,) + (width,) * depth + (n_outputs,)
+    normals = np.concatenate([rng.normal(0.0, 1.0, size=(a, b)).ravel() for a, b in zip(sizes[:-1], sizes[1:])])
+    orders = np.array([rng.permutation(n_train) for _ in range(epochs)], dtype=np.intp).reshape(epochs, n_train)
+    return normals, orders
+
+
 def training_explorer(hidden=32, eta=0.5, epochs=10, cost="cross_entropy", batch_size=32, seed=0):
     """Train the three-layer network on the digits with a button (chapter 4).
 
     Sliders: hidden units H, learning rate η, epochs; a menu for the cost
     (softmax + cross-entropy, or sigmoid outputs + quadratic cost). The button
     "训练 Train" trains from the same seeded start, with a progress bar, then
-    draws the cost and the accuracy per epoch (training and test set) and
-    prints the final test accuracy. One run with the defaults is shown at once.
+    draws the cost and the accuracy per epoch (training and validation set) and
+    prints the final validation accuracy; the test set is not used. One run with the defaults is shown at once.
     """
-    from .data import load_digits_split
+    from .data import load_digits_with_validation
     from .network import network_init
     from .training import train
 
-    data = load_digits_split()
+    data = load_digits_with_validation()
     style, layout = _style(8)
     h_slider = widgets.IntSlider(value=hidden, min=4, max=128, step=4, description=label("d₁ 隐藏单元数", "d₁ hidden units"), style=style, layout=layout)
     eta_slider = widgets.FloatLogSlider(value=eta, base=10, min=-2, max=1, step=0.05, description=label("η 学习率", "η learning rate"), readout_format=".3f", style=style, layout=layout)
@@ -223,21 +267,21 @@ def training_explorer(hidden=32, eta=0.5, epochs=10, cost="cross_entropy", batch
 
         _, hist = train(params, data.X_train, data.y_train, epoch_slider.value, batch_size,
                         eta_slider.value, rng, cost=cost_menu.value,
-                        X_val=data.X_test, y_val=data.y_test, progress=progress)
+                        X_val=data.X_val, y_val=data.y_val, progress=progress)
         ep = np.arange(hist.epochs + 1)
 
         def figure(t):
             fig, (ax_l, ax_a) = plt.subplots(1, 2, figsize=(9.5, 3.4))
             ax_l.plot(ep, hist.loss_train, label=t("训练集", "training set"))
-            ax_l.plot(ep, hist.loss_test, label=t("测试集", "test set"))
+            ax_l.plot(ep, hist.loss_test, label=t("验证集", "validation set"))
             ax_l.set_xlabel(t("轮数", "epoch"))
             ax_l.set_ylabel(t("代价 C", "cost C"))
             ax_a.plot(ep, hist.acc_train, label=t("训练集", "training set"))
-            ax_a.plot(ep, hist.acc_test, label=t("测试集", "test set"))
+            ax_a.plot(ep, hist.acc_test, label=t("验证集", "validation set"))
             ax_a.set_ylim(0, 1)
             ax_a.set_xlabel(t("轮数", "epoch"))
             ax_a.set_ylabel(t("准确率", "accuracy"))
-            ax_a.set_title(t(f"测试准确率 = {hist.acc_test[-1]:.2%}", f"test accuracy = {hist.acc_test[-1]:.2%}"))
+            ax_a.set_title(t(f"验证准确率 = {hist.acc_test[-1]:.2%}", f"validation accuracy = {hist.acc_test[-1]:.2%}"))
             for ax in (ax_l, ax_a):
                 ax.legend()
             fig.tight_layout()
@@ -250,4 +294,7 @@ def training_explorer(hidden=32, eta=0.5, epochs=10, cost="cross_entropy", batch
     button.on_click(run)
     run()
     controls = widgets.VBox([h_slider, eta_slider, epoch_slider, cost_menu, widgets.HBox([button]), bar])
-    return widgets.VBox([controls, out])
+    return _mark(widgets.VBox([controls, out]), "training",
+                 {"hidden": h_slider, "eta": eta_slider, "epochs": epoch_slider, "cost": cost_menu},
+                 {"cost": ["cross_entropy", "binary_cross_entropy", "quadratic"]},
+                 {"seed": seed, "batch_size": batch_size})

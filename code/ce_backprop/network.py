@@ -1,30 +1,31 @@
 """A three-layer network and its backward pass (chapter 4, 04_backprop_three_layer).
 
-The network of the source "交叉熵的理解", for a batch of M rows:
+The network of chapter 4 (depth L = 2), for a batch of M rows, in the book's
+notation (the source "交叉熵的理解" writes Dx, H, Dy for d0, d1, K and ŷ for A):
 
-    z1 = x W1 + b1      (M, Dx) @ (Dx, H)  + (H,)  -> (M, H)
-    h1 = σ(z1)                                       (M, H)
-    z2 = h1 W2 + b2     (M, H)  @ (H, Dy)  + (Dy,) -> (M, Dy)
-    ŷ  = softmax(z2)                                 (M, Dy)
+    z1 = x W1 + b1      (M, d0) @ (d0, d1) + (d1,) -> (M, d1)     Z⁽¹⁾
+    h1 = σ(z1)                                       (M, d1)     A⁽¹⁾
+    z2 = h1 W2 + b2     (M, d1) @ (d1, K)  + (K,)  -> (M, K)      Z⁽²⁾
+    a2 = softmax(z2)                                 (M, K)      A
 
-with the mean cross-entropy L = −(1/M) Σ_i ln ŷ_{i, y_i}. The biases are stored
-as vectors of shape (H,) and (Dy,); NumPy broadcasting adds them to every row,
-exactly like the 1×H and 1×Dy rows of the source. The backward pass is
+with the mean cross-entropy C = −(1/M) Σ_i ln A_{i, k_i}. The biases are stored
+as vectors of shape (d1,) and (K,); NumPy broadcasting adds them to every row,
+as 1 b⁽ℓ⁾ does in the chapter. The backward pass is
 
-    dZ2 = (ŷ − Y) / M                 (M, Dy)   Y: one-hot targets
-    dW2 = h1ᵀ dZ2                     (H, Dy)
-    db2 = column sums of dZ2          (Dy,)
-    dH1 = dZ2 W2ᵀ                     (M, H)
-    dZ1 = dH1 ⊙ σ'(z1),  σ'(z1) = h1 ⊙ (1 − h1)
-    dW1 = xᵀ dZ1                      (Dx, H)
-    db1 = column sums of dZ1          (H,)
+    dZ2 = (A − Y) / M                 (M, K)    δ⁽²⁾, Y: one-hot targets
+    dW2 = h1ᵀ dZ2                     (d1, K)
+    db2 = column sums of dZ2          (K,)
+    dA1 = dZ2 W2ᵀ                     (M, d1)   ∂C/∂A⁽¹⁾
+    dZ1 = dA1 ⊙ σ'(z1),  σ'(z1) = h1 ⊙ (1 − h1)   δ⁽¹⁾
+    dW1 = xᵀ dZ1                      (d0, d1)
+    db1 = column sums of dZ1          (d1,)
 
-Two comparison networks of the chapter have Dy sigmoid outputs a2 = σ(z2)
+Two comparison networks of the chapter have K sigmoid outputs a2 = σ(z2)
 instead of the softmax; everything after dZ2 is the same:
 
 - ``cost="quadratic"``: C = (1/M) Σ_i ½‖a2_i − Y_i‖², dZ2 = (a2 − Y) ⊙ σ'(z2) / M;
-- ``cost="binary_cross_entropy"``: C = −(1/M) Σ_i Σ_k [Y ln a2 + (1 − Y) ln(1 − a2)]
-  (summed over the Dy classes, mean over the batch), dZ2 = (a2 − Y) / M.
+- ``cost="binary_cross_entropy"``: C = −(1/M) Σ_i Σ_j [Y ln a2 + (1 − Y) ln(1 − a2)]
+  (summed over the K classes, mean over the batch), dZ2 = (a2 − Y) / M.
 
 Every computation is a matrix product or an element-wise operation on the whole
 batch; float32 parameters give float32 arithmetic throughout.
@@ -46,7 +47,7 @@ NETWORK_COSTS = ("cross_entropy", "quadratic", "binary_cross_entropy")
 
 @dataclass
 class NetworkParams:
-    """The parameters W1 (Dx, H), b1 (H,), W2 (H, Dy), b2 (Dy,) of the network (chapter 4).
+    """The parameters W1 (d0, d1), b1 (d1,), W2 (d1, K), b2 (K,) of the network (chapter 4).
 
     The gradients have the same shapes and come back in the same class.
     """
@@ -65,7 +66,7 @@ class NetworkParams:
 
     @property
     def shape(self) -> tuple[int, int, int]:
-        """(Dx, H, Dy)."""
+        """(d0, d1, K)."""
         return self.W1.shape[0], self.W1.shape[1], self.W2.shape[1]
 
     @property
@@ -75,9 +76,9 @@ class NetworkParams:
 
 @dataclass(frozen=True)
 class ForwardCache:
-    """What the forward pass keeps for the backward pass: x (M, Dx), z1, h1 (M, H), z2, a2 (M, Dy).
+    """What the forward pass keeps for the backward pass: x (M, d0), z1, h1 (M, d1), z2, a2 (M, K).
 
-    a2 is ŷ = softmax(z2) for the cross-entropy network and σ(z2) for the quadratic
+    a2 is A = softmax(z2) for the cross-entropy network and σ(z2) for the quadratic
     and the binary cross-entropy ones.
     """
 
@@ -91,24 +92,24 @@ class ForwardCache:
 def network_init(n_inputs, n_hidden, n_outputs, rng, dtype=np.float64, scale=1.0) -> NetworkParams:
     """Random weights W ~ N(0, scale²/fan_in) and zero biases (chapter 4).
 
-    W1 (Dx, H) has fan_in = Dx, W2 (H, Dy) has fan_in = H; with scale = 1 every
+    W1 (d0, d1) has fan_in = d0, W2 (d1, K) has fan_in = d1; with scale = 1 every
     weighted input starts with a variance near that of one input. A small scale
-    (e.g. 0.01) makes z2 ≈ 0, so ŷ is nearly uniform and the initial
-    cross-entropy is ≈ ln Dy. ``dtype`` is float64 or float32.
+    (e.g. 0.01) makes z2 ≈ 0, so a2 is nearly uniform and the initial
+    cross-entropy is ≈ ln K. ``dtype`` is float64 or float32.
     """
-    Dx, H, Dy = (check_count(v, name) for v, name in
+    d0, d1, K = (check_count(v, name) for v, name in
                  ((n_inputs, "n_inputs"), (n_hidden, "n_hidden"), (n_outputs, "n_outputs")))
-    if min(Dx, H, Dy) == 0:
-        raise ValueError(f"n_inputs, n_hidden and n_outputs must be >= 1, got {Dx}, {H}, {Dy}")
+    if min(d0, d1, K) == 0:
+        raise ValueError(f"n_inputs, n_hidden and n_outputs must be >= 1, got {d0}, {d1}, {K}")
     if not isinstance(rng, np.random.Generator):
         raise ValueError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {type(rng).__name__}")
     dtype = np.dtype(dtype)
     if dtype not in (np.float32, np.float64):
         raise ValueError(f"dtype must be float32 or float64, got {dtype}")
     scale = check_positive_finite(scale, "scale")
-    W1 = rng.normal(0.0, scale / np.sqrt(Dx), size=(Dx, H)).astype(dtype)
-    W2 = rng.normal(0.0, scale / np.sqrt(H), size=(H, Dy)).astype(dtype)
-    return NetworkParams(W1, np.zeros(H, dtype), W2, np.zeros(Dy, dtype))
+    W1 = rng.normal(0.0, scale / np.sqrt(d0), size=(d0, d1)).astype(dtype)
+    W2 = rng.normal(0.0, scale / np.sqrt(d1), size=(d1, K)).astype(dtype)
+    return NetworkParams(W1, np.zeros(d1, dtype), W2, np.zeros(K, dtype))
 
 
 # --- validation at the public boundary (shapes and dtypes; x and y also for NaN and range) ---
@@ -118,8 +119,8 @@ def _check_params(params, cost: str) -> NetworkParams:
         raise ValueError(f"unknown cost {cost!r}; choose one of {list(NETWORK_COSTS)}")
     if not isinstance(params, NetworkParams):
         raise ValueError(f"params must be a NetworkParams (from network_init), got {type(params).__name__}")
-    Dx, H, Dy = params.shape
-    expected = {"W1": (Dx, H), "b1": (H,), "W2": (H, Dy), "b2": (Dy,)}
+    d0, d1, K = params.shape
+    expected = {"W1": (d0, d1), "b1": (d1,), "W2": (d1, K), "b2": (K,)}
     for name, p in params:
         if not isinstance(p, np.ndarray) or p.dtype not in (np.float32, np.float64) or p.dtype != params.dtype:
             raise ValueError(f"params.{name} must be a float32 or float64 array of the same dtype as W1")
@@ -130,38 +131,38 @@ def _check_params(params, cost: str) -> NetworkParams:
 
 def _check_x(x, params: NetworkParams) -> np.ndarray:
     x = as_float_array(x, "x")
-    Dx = params.W1.shape[0]
+    d0 = params.W1.shape[0]
     if x.ndim != 2 or x.shape[0] == 0:
-        raise ValueError(f"x must have shape (M, {Dx}) with M >= 1, got shape {x.shape}")
-    if x.shape[1] != Dx:
-        raise ValueError(f"x has {x.shape[1]} features per row, but W1 expects {Dx}: shape {x.shape}")
+        raise ValueError(f"x must have shape (M, {d0}) with M >= 1, got shape {x.shape}")
+    if x.shape[1] != d0:
+        raise ValueError(f"x has {x.shape[1]} features per row, but W1 expects {d0}: shape {x.shape}")
     return x.astype(params.dtype, copy=False)
 
 
-def _check_targets(y, M: int, Dy: int, dtype) -> np.ndarray:
-    """Integer labels y (M,) in [0, Dy) -> one-hot Y (M, Dy) in ``dtype``."""
+def _check_targets(y, M: int, K: int, dtype) -> np.ndarray:
+    """Integer labels y (M,) in [0, K) -> one-hot Y (M, K) in ``dtype``."""
     y_arr = np.asarray(y) if y is not None else y
     if y_arr is not None and y_arr.ndim == 1 and y_arr.shape[0] != M:
         raise ValueError(f"x has {M} rows but y has {y_arr.shape[0]} labels; they must match")
-    return one_hot(y, Dy).astype(dtype, copy=False)  # checks: integers, 1-D, in [0, Dy)
+    return one_hot(y, K).astype(dtype, copy=False)  # checks: integers, 1-D, in [0, K)
 
 
 # --- the network ---------------------------------------------------------------
 
 def network_forward(params: NetworkParams, x, cost="cross_entropy") -> ForwardCache:
-    """The forward pass z1 = xW1 + b1, h1 = σ(z1), z2 = h1W2 + b2, ŷ = softmax(z2) (chapter 4).
+    """The forward pass z1 = xW1 + b1, h1 = σ(z1), z2 = h1W2 + b2, a2 = softmax(z2) (chapter 4).
 
-    x (M, Dx) -> ForwardCache with z1, h1 (M, H) and z2, a2 (M, Dy).
+    x (M, d0) -> ForwardCache with z1, h1 (M, d1) and z2, a2 (M, K).
     ``cost="quadratic"`` and ``cost="binary_cross_entropy"`` give a2 = σ(z2)
     instead of the softmax.
     """
     p = _check_params(params, cost)
     x = _check_x(x, p)
-    z1 = x @ p.W1 + p.b1                       # (M, Dx) @ (Dx, H) + (H,) -> (M, H)
-    h1 = sigmoid(z1)                           # (M, H)
-    z2 = h1 @ p.W2 + p.b2                      # (M, H) @ (H, Dy) + (Dy,) -> (M, Dy)
+    z1 = x @ p.W1 + p.b1                       # (M, d0) @ (d0, d1) + (d1,) -> (M, d1)
+    h1 = sigmoid(z1)                           # (M, d1)
+    z2 = h1 @ p.W2 + p.b2                      # (M, d1) @ (d1, K) + (K,) -> (M, K)
     if cost == "cross_entropy":
-        a2 = np.exp(log_softmax(z2, axis=1))   # ŷ = softmax(z2), rows sum to 1
+        a2 = np.exp(log_softmax(z2, axis=1))   # A = softmax(z2), rows sum to 1
     else:
         a2 = sigmoid(z2)                       # one sigmoid per output
     return ForwardCache(x, z1, h1, z2, a2)
@@ -179,33 +180,33 @@ def network_backward(params: NetworkParams, cache: ForwardCache, y, cost="cross_
     if not isinstance(cache, ForwardCache) or cache.h1.shape[1] != p.shape[1] or cache.a2.shape[1] != p.shape[2]:
         raise ValueError("cache must be the ForwardCache of network_forward(params, x) for these params")
     M = cache.x.shape[0]
-    Y = _check_targets(y, M, p.shape[2], p.dtype)          # one-hot (M, Dy)
+    Y = _check_targets(y, M, p.shape[2], p.dtype)          # one-hot (M, K)
     if cost in ("cross_entropy", "binary_cross_entropy"):
-        dZ2 = (cache.a2 - Y) / M                            # (M, Dy): δ = a − y for both
+        dZ2 = (cache.a2 - Y) / M                            # δ⁽²⁾ = (A − Y)/M, (M, K), for both
     else:
-        dZ2 = (cache.a2 - Y) * cache.a2 * (1 - cache.a2) / M  # ⊙ σ'(z2) = a2 ⊙ (1 − a2)
-    dW2 = cache.h1.T @ dZ2                                  # (H, M) @ (M, Dy) -> (H, Dy)
-    db2 = dZ2.sum(axis=0)                                   # column sums -> (Dy,)
-    dH1 = dZ2 @ p.W2.T                                      # (M, Dy) @ (Dy, H) -> (M, H)
-    dZ1 = dH1 * cache.h1 * (1 - cache.h1)                   # ⊙ σ'(z1) = h1 ⊙ (1 − h1)
-    dW1 = cache.x.T @ dZ1                                   # (Dx, M) @ (M, H) -> (Dx, H)
-    db1 = dZ1.sum(axis=0)                                   # column sums -> (H,)
+        dZ2 = (cache.a2 - Y) * cache.a2 * (1 - cache.a2) / M  # (A − Y)/M ⊙ σ'(z2), σ' = a2 ⊙ (1 − a2)
+    dW2 = cache.h1.T @ dZ2                                  # (d1, M) @ (M, K) -> (d1, K)
+    db2 = dZ2.sum(axis=0)                                   # column sums -> (K,)
+    dA1 = dZ2 @ p.W2.T                                      # (M, K) @ (K, d1) -> (M, d1)
+    dZ1 = dA1 * cache.h1 * (1 - cache.h1)                   # δ⁽¹⁾ = ∂C/∂A⁽¹⁾ ⊙ σ'(z1)
+    dW1 = cache.x.T @ dZ1                                   # (d0, M) @ (M, d1) -> (d0, d1)
+    db1 = dZ1.sum(axis=0)                                   # column sums -> (d1,)
     return NetworkParams(dW1, db1, dW2, db2)
 
 
 def network_cost(cache: ForwardCache, y, cost="cross_entropy") -> float:
     """Mean cost of a forward pass (chapter 4). y labels (M,) -> float.
 
-    −(1/M) Σ_i ln ŷ_{i, y_i} for cross-entropy; (1/M) Σ_i ½‖a2_i − Y_i‖² for
-    ``cost="quadratic"``; −(1/M) Σ_i Σ_k [Y ln a2 + (1 − Y) ln(1 − a2)] for
+    −(1/M) Σ_i ln A_{i, k_i} for cross-entropy; (1/M) Σ_i ½‖a2_i − Y_i‖² for
+    ``cost="quadratic"``; −(1/M) Σ_i Σ_j [Y ln a2 + (1 − Y) ln(1 − a2)] for
     ``cost="binary_cross_entropy"``, computed from the logits z2 (no log of 0).
     """
     if cost not in NETWORK_COSTS:
         raise ValueError(f"unknown cost {cost!r}; choose one of {list(NETWORK_COSTS)}")
     if not isinstance(cache, ForwardCache):
         raise ValueError(f"cache must be the ForwardCache of network_forward, got {type(cache).__name__}")
-    M, Dy = cache.a2.shape
-    Y = _check_targets(y, M, Dy, cache.a2.dtype)
+    M, K = cache.a2.shape
+    Y = _check_targets(y, M, K, cache.a2.dtype)
     if cost == "cross_entropy":
         return float(-np.sum(Y * log_softmax(cache.z2, axis=1)) / M)
     if cost == "binary_cross_entropy":
@@ -215,7 +216,7 @@ def network_cost(cache: ForwardCache, y, cost="cross_entropy") -> float:
 
 
 def network_loss(params: NetworkParams, x, y, cost="cross_entropy") -> float:
-    """Mean cost of the network on a batch x (M, Dx) with labels y (M,) (chapter 4)."""
+    """Mean cost of the network on a batch x (M, d0) with labels y (M,) (chapter 4)."""
     return network_cost(network_forward(params, x, cost), y, cost)
 
 
@@ -223,7 +224,7 @@ def network_step(params: NetworkParams, x, y, eta, cost="cross_entropy") -> floa
     """One step of gradient descent on one mini-batch, in place: θ ← θ − η ∂C/∂θ (chapter 4).
 
     Forward, cost, backward, update. Returns the batch's mean cost before the
-    step. x (M, Dx), y labels (M,).
+    step. x (M, d0), y labels (M,).
     """
     eta = check_positive_finite(eta, "eta (learning rate)")
     cache = network_forward(params, x, cost)
@@ -235,5 +236,5 @@ def network_step(params: NetworkParams, x, y, eta, cost="cross_entropy") -> floa
 
 
 def network_predict(params: NetworkParams, x) -> np.ndarray:
-    """Predicted class of each row, the index of the largest z2 (chapter 4). x (M, Dx) -> (M,) int."""
+    """Predicted class of each row, the index of the largest z2 (chapter 4). x (M, d0) -> (M,) int."""
     return np.argmax(network_forward(params, x).z2, axis=1)

@@ -160,6 +160,18 @@ def softmax_cross_entropy_grad(logits, targets):
 
     Y is the one-hot encoding of integer labels or the given target
     distributions. Each row sums to 0. float32 logits give float32.
+
+    The largest probability of a row can round to 1 (logits far apart), and
+    a_j − y_j then cancels: 1 − 1 = 0 where the true value is minus the sum of
+    the other probabilities, e.g. −3.7e−44. At that entry the gradient is
+    computed as a_j − y_j = Σ_{m≠j} y_m − Σ_{m≠j} a_m, in which nothing
+    cancels for a one-hot target (the first sum is exactly 0).
     """
     z, Y = _logits_and_targets(logits, targets)
-    return (softmax(z, axis=1) - Y) / z.shape[0]
+    A = softmax(z, axis=1)
+    D = A - Y
+    rows, top = np.arange(z.shape[0]), np.argmax(A, axis=1)
+    others = np.ones_like(A, dtype=bool)
+    others[rows, top] = False
+    D[rows, top] = np.sum(Y, axis=1, where=others) - np.sum(A, axis=1, where=others)
+    return D / z.shape[0]

@@ -74,7 +74,8 @@ def train(params: NetworkParams, X, y, epochs, batch_size, eta, rng, cost="cross
     X (n, Dx), y (n,) integer labels; ``params`` is not modified (a copy is
     trained). ``rng`` (np.random.default_rng) shuffles the rows each epoch, so
     a run is reproducible. ``progress(epoch, epochs)`` is called after each epoch.
-    X_val, y_val: an optional test set that is only evaluated, never trained on.
+    X_val, y_val: an optional held-out set (validation or test) that is only evaluated,
+    never trained on; its cost and accuracy are recorded as loss_test and acc_test.
     """
     eta = check_positive_finite(eta, "eta (learning rate)")
     epochs, batch_size = check_training_options(epochs, batch_size, rng, X_val, y_val, progress)

@@ -4,7 +4,7 @@
 - ``check_layer_backward(fn)``: exercise 4.6, one layer's backward step
   ``fn(dZ, a_prev, W) -> (dW, db, dA_prev)``.
 - ``check_three_layer_backward(fn)``: exercise 4.7, the whole backward pass
-  ``fn(x, h1, y_hat, Y, W2) -> (dW1, db1, dW2, db2)`` of the mean cross-entropy.
+  ``fn(X, A1, A, Y, W2) -> (dW1, db1, dW2, db2)`` of the mean cross-entropy.
 
 The right answers come from the formulas of the chapter (``network_backward``
 computes the same ones). When an answer is wrong, the checker compares it with
@@ -35,15 +35,15 @@ KEEPDIMS = Hint("偏置梯度应是长度为D的一维数组，不是1×D的矩�
                 "the bias gradient should be a 1-D array of length D, not a 1 × D matrix")
 MEAN_NOT_SUM = Hint("偏置梯度多除了一个M：δ里已经有1/M，这里只需求和",
                     "the bias gradient is divided by M once too often: δ already carries 1/M, so just sum")
-MISSING_1_OVER_M = Hint("梯度大了M倍：代价是批量平均，dZ2 = (ŷ − Y)/M",
-                        "the gradients are M times too large: the cost is the mean over the batch, so dZ2 = (ŷ − Y)/M")
-MISSING_SIGMA_PRIME = Hint("穿过sigmoid时漏了σ′：dZ1 = dH1 ⊙ h1 ⊙ (1 − h1)",
-                           "σ′ is missing at the sigmoid: dZ1 = dH1 ⊙ h1 ⊙ (1 − h1)")
-WRONG_SIGMA_PRIME = Hint("σ′(z1)写错了：它是h1 ⊙ (1 − h1)，不是h1，也不是反函数",
-                         "σ′(z1) is wrong: it is h1 ⊙ (1 − h1), not h1 and not an inverse")
+MISSING_1_OVER_M = Hint("梯度大了M倍：代价是批量平均，dZ2 = (A − Y)/M",
+                        "the gradients are M times too large: the cost is the mean over the batch, so dZ2 = (A − Y)/M")
+MISSING_SIGMA_PRIME = Hint("穿过sigmoid时漏了σ′：dZ1 = dA1 ⊙ A1 ⊙ (1 − A1)",
+                           "σ′ is missing at the sigmoid: dZ1 = dA1 ⊙ A1 ⊙ (1 − A1)")
+WRONG_SIGMA_PRIME = Hint("σ′(z1)写错了：它是A1 ⊙ (1 − A1)，不是A1，也不是反函数",
+                         "σ′(z1) is wrong: it is A1 ⊙ (1 − A1), not A1 and not an inverse")
 BACK_THROUGH_W = Hint("传回上一层要乘Wᵀ：dA_prev = dZ Wᵀ",
                       "sending δ back multiplies by Wᵀ: dA_prev = dZ Wᵀ")
-WRONG_SIGN = Hint("符号反了：输出层的δ是ŷ − Y，不是Y − ŷ", "the sign is flipped: the output δ is ŷ − Y, not Y − ŷ")
+WRONG_SIGN = Hint("符号反了：输出层的δ是A − Y，不是Y − A", "the sign is flipped: the output δ is A − Y, not Y − A")
 
 
 @dataclass(frozen=True)
@@ -167,54 +167,54 @@ def check_layer_backward(fn: Callable) -> ExerciseResult:
 
 # --- exercise 4.7: the backward pass of the three-layer network ------------------
 
-def _three_layer_case(name, x, h1, y_hat, Y, W2):
-    M = x.shape[0]
-    dZ2 = (y_hat - Y) / M
-    dH1 = dZ2 @ W2.T
-    sp = h1 * (1 - h1)
-    dZ1 = dH1 * sp
-    right = (x.T @ dZ1, dZ1.sum(axis=0), h1.T @ dZ2, dZ2.sum(axis=0))
+def _three_layer_case(name, X, A1, A, Y, W2):
+    M = X.shape[0]
+    dZ2 = (A - Y) / M
+    dA1 = dZ2 @ W2.T
+    sp = A1 * (1 - A1)
+    dZ1 = dA1 * sp
+    right = (X.T @ dZ1, dZ1.sum(axis=0), A1.T @ dZ2, dZ2.sum(axis=0))
     with np.errstate(all="ignore"):
-        logit = np.log(h1 / (1 - h1))                       # the inverse of σ, evaluated at h1
+        logit = np.log(A1 / (1 - A1))                       # the inverse of σ, evaluated at A1
     mistakes = (
-        ((x.T @ dH1, MISSING_SIGMA_PRIME), (x.T @ (dH1 * h1), WRONG_SIGMA_PRIME),
-         (x.T @ (dH1 * logit), WRONG_SIGMA_PRIME), (dZ1.T @ x, TRANSPOSED), (M * right[0], MISSING_1_OVER_M),
+        ((X.T @ dA1, MISSING_SIGMA_PRIME), (X.T @ (dA1 * A1), WRONG_SIGMA_PRIME),
+         (X.T @ (dA1 * logit), WRONG_SIGMA_PRIME), (dZ1.T @ X, TRANSPOSED), (M * right[0], MISSING_1_OVER_M),
          (-right[0], WRONG_SIGN)),
-        ((dH1.sum(axis=0), MISSING_SIGMA_PRIME), (dZ1.sum(axis=1), WRONG_AXIS), (dZ1, NOT_SUMMED),
+        ((dA1.sum(axis=0), MISSING_SIGMA_PRIME), (dZ1.sum(axis=1), WRONG_AXIS), (dZ1, NOT_SUMMED),
          (dZ1.sum(axis=0, keepdims=True), KEEPDIMS), (M * right[1], MISSING_1_OVER_M), (right[1] / M, MEAN_NOT_SUM),
          (-right[1], WRONG_SIGN)),
-        ((dZ2.T @ h1, TRANSPOSED), (M * right[2], MISSING_1_OVER_M), (-right[2], WRONG_SIGN)),
+        ((dZ2.T @ A1, TRANSPOSED), (M * right[2], MISSING_1_OVER_M), (-right[2], WRONG_SIGN)),
         ((dZ2.sum(axis=1), WRONG_AXIS), (dZ2, NOT_SUMMED), (dZ2.sum(axis=0, keepdims=True), KEEPDIMS),
          (M * right[3], MISSING_1_OVER_M), (right[3] / M, MEAN_NOT_SUM), (-right[3], WRONG_SIGN)),
     )
-    return _Case(name, (x, h1, y_hat, Y, W2), right, ("dW1", "db1", "dW2", "db2"), mistakes,
-                 Hint("按第4.2节的五步逐一核对，先从dZ2 = (ŷ − Y)/M开始",
-                      "go through the five steps of section 4.2 one by one, starting from dZ2 = (ŷ − Y)/M"))
+    return _Case(name, (X, A1, A, Y, W2), right, ("dW1", "db1", "dW2", "db2"), mistakes,
+                 Hint("按第4.2节的五步逐一核对，先从dZ2 = (A − Y)/M开始",
+                      "go through the five steps of section 4.2 one by one, starting from dZ2 = (A − Y)/M"))
 
 
-def _three_layer_inputs(rng, M, Dx, H, Dy, weight_scale=1.0):
-    x = rng.normal(size=(M, Dx))
-    W1 = rng.normal(0, weight_scale / np.sqrt(Dx), (Dx, H))
-    W2 = rng.normal(0, 1 / np.sqrt(H), (H, Dy))
-    h1 = _sigmoid(x @ W1 + rng.normal(0, 0.5, H))
-    z2 = h1 @ W2 + rng.normal(0, 0.5, Dy)
-    y_hat = np.exp(z2 - z2.max(axis=1, keepdims=True))
-    y_hat /= y_hat.sum(axis=1, keepdims=True)
-    Y = np.eye(Dy)[rng.integers(0, Dy, M)]
-    return x, h1, y_hat, Y, W2
+def _three_layer_inputs(rng, M, d0, d1, K, weight_scale=1.0):
+    X = rng.normal(size=(M, d0))
+    W1 = rng.normal(0, weight_scale / np.sqrt(d0), (d0, d1))
+    W2 = rng.normal(0, 1 / np.sqrt(d1), (d1, K))
+    A1 = _sigmoid(X @ W1 + rng.normal(0, 0.5, d1))
+    z2 = A1 @ W2 + rng.normal(0, 0.5, K)
+    A = np.exp(z2 - z2.max(axis=1, keepdims=True))
+    A /= A.sum(axis=1, keepdims=True)
+    Y = np.eye(K)[rng.integers(0, K, M)]
+    return X, A1, A, Y, W2
 
 
 def check_three_layer_backward(fn: Callable) -> ExerciseResult:
     """Exercise 4.7: the backward pass of the mean cross-entropy, from what the forward pass keeps.
 
-    ``fn(x, h1, y_hat, Y, W2)`` with x (M, Dx), h1 = σ(z1) (M, H), ŷ = softmax(z2)
-    (M, Dy), one-hot Y (M, Dy) and W2 (H, Dy) returns (dW1, db1, dW2, db2) with
-    the shapes (Dx, H), (H,), (H, Dy), (Dy,). Returns the verdict, shown as one line in a notebook.
+    ``fn(X, A1, A, Y, W2)`` with X (M, d0), A1 = σ(Z1) (M, d1), A = softmax(Z2)
+    (M, K), one-hot Y (M, K) and W2 (d1, K) returns (dW1, db1, dW2, db2) with
+    the shapes (d0, d1), (d1,), (d1, K), (K,). Returns the verdict, shown as one line in a notebook.
     """
     rng = np.random.default_rng(43)
     cases = [
-        _three_layer_case("a batch of 6 rows (Dx = 4, H = 5, Dy = 3)", *_three_layer_inputs(rng, 6, 4, 5, 3)),
-        _three_layer_case("H = Dy = Dx = 3 (square weights)", *_three_layer_inputs(rng, 4, 3, 3, 3)),
+        _three_layer_case("a batch of 6 rows (d0 = 4, d1 = 5, K = 3)", *_three_layer_inputs(rng, 6, 4, 5, 3)),
+        _three_layer_case("d0 = d1 = K = 3 (square weights)", *_three_layer_inputs(rng, 4, 3, 3, 3)),
         _three_layer_case("large weights: some hidden units saturate", *_three_layer_inputs(rng, 5, 4, 6, 3, 8.0)),
         _three_layer_case("one row (M = 1)", *_three_layer_inputs(rng, 1, 3, 4, 2)),
     ]

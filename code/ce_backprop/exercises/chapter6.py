@@ -104,7 +104,7 @@ def check_squared_error_vjp(vjp) -> ExerciseResult:
     a1, y1 = _X[:1], np.tanh(_G[:1])
     a, y = _X, np.tanh(_G)
     M = a.shape[0]
-    return run_cases("squared-error VJP", vjp, [
+    return run_cases("二次代价的向量-雅可比积 · VJP of the quadratic cost", vjp, [
         Case("one row, g = 1", (a1, y1, 1.0), a1 - y1, local),
         Case(f"{M} rows, g = 1", (a, y, 1.0), (a - y) / M, batch),
         Case(f"{M} rows, g = 2.5", (a, y, 2.5), 2.5 * (a - y) / M, upstream),
@@ -142,7 +142,7 @@ def check_layer_norm_vjp(vjp) -> ExerciseResult:
     const = np.full_like(_X, 0.8)
     # for g ∝ x̂ the right answer is of order ε; a forgotten mean term of v is of order 1
     along = 1.3 * layer_norm(_X, eps)
-    return run_cases("layer-norm VJP", vjp, [
+    return run_cases("层归一化的向量-雅可比积 · VJP of layer normalisation", vjp, [
         Case("constant g", (_X, const, eps), _layer_norm_vjp(_X, const, eps), mean_term, atol=1e-8),
         Case("g proportional to x̂", (_X, along, eps), _layer_norm_vjp(_X, along, eps), var_term, atol=1e-3),
         Case("random g", (_X, _G, eps), _layer_norm_vjp(_X, _G, eps), general),
