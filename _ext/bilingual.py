@@ -66,6 +66,7 @@ sidebar, the page titles, cross-reference texts and the search index):
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from html.parser import HTMLParser
@@ -834,6 +835,7 @@ def configure(app: Sphinx, config) -> None:
                 config[name] = value
         # Jupyter Book sets the search box's placeholder in English.
         config.html_theme_options = {**(config.html_theme_options or {}), "search_bar_text": "搜索本书……"}
+    set_footer(config, edition)
     if edition in LANGS:
         for name in ("html_title", "project", "author"):
             if isinstance(config[name], str):
@@ -853,6 +855,39 @@ def configure(app: Sphinx, config) -> None:
         config.html_baseurl = config.html_baseurl.rstrip("/") + f"/{edition}/"
     # Before bilingual.js: the edition this page belongs to.
     app.add_js_file(None, body=f'document.documentElement.dataset.edition = "{edition}";', priority=150)
+
+
+#: The footer of every page, per edition: what the book is, its licences, where its
+#: sources are and which edition this is ({repo}: the repository's address).
+FOOTER = {
+    "zh": (
+        '<p lang="zh-Hans">《交叉熵与反向传播》，2026年。文字以<a href="https://creativecommons.org/licenses/by-sa/4.0/deed.zh-hans">CC BY-SA 4.0</a>'
+        '许可发布，代码以MIT许可发布。书的源文件、笔记本和代码在<a href="{repo}">GitHub</a>上，发现错误可以在那里提出。'
+        '这是中文版；页首的按钮可以切换到英文版或中英对照版。</p>'
+    ),
+    "en": (
+        '<p lang="en"><i>Cross-Entropy and Backpropagation</i>, 2026. Text under '
+        '<a href="https://creativecommons.org/licenses/by-sa/4.0/">CC BY-SA 4.0</a>, code under the MIT licence. '
+        'The book\'s sources, notebooks and code are on <a href="{repo}">GitHub</a>, where you can report a mistake. '
+        'This is the English edition; the buttons at the top of the page switch to the Chinese or the side-by-side one.</p>'
+    ),
+    "both": (
+        '<p lang="zh-Hans">《交叉熵与反向传播》，2026年。文字以<a href="https://creativecommons.org/licenses/by-sa/4.0/deed.zh-hans">CC BY-SA 4.0</a>'
+        '许可发布，代码以MIT许可发布。源文件、笔记本和代码在<a href="{repo}">GitHub</a>上。这是中英对照版。</p>'
+        '<p lang="en"><i>Cross-Entropy and Backpropagation</i>, 2026. Text under '
+        '<a href="https://creativecommons.org/licenses/by-sa/4.0/">CC BY-SA 4.0</a>, code under the MIT licence. '
+        'Sources, notebooks and code on <a href="{repo}">GitHub</a>. This is the side-by-side edition.</p>'
+    ),
+}
+
+
+def set_footer(config, edition: str) -> None:
+    """The page footer: the edition's own (FOOTER), instead of the theme's "By <author>"."""
+    options = dict(config.html_theme_options or {})
+    repo = html.escape(str(options.get("repository_url") or "https://github.com/"), quote=True)
+    options["footer_content_items"] = ["extra-footer.html"]
+    options["extra_footer"] = FOOTER[edition].replace("{repo}", repo)
+    config.html_theme_options = options
 
 
 #: The theme's strings in Chinese where Sphinx, pydata-sphinx-theme and
@@ -1007,6 +1042,7 @@ def drop_duplicate_scripts(app: Sphinx, pagename, templatename, context, doctree
 
 
 def setup(app: Sphinx):
+    app.setup_extension("codefold")  # code in one language per edition (_ext/codefold.py)
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)  # after the others add theirs
     app.connect("config-inited", configure, priority=400)  # before myst-nb reads its settings
     app.add_node(lang_block, html=(visit_lang_block_html, depart_div_html))

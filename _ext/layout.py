@@ -18,7 +18,9 @@
 * **Typography.** Inline maths or inline code followed by Chinese punctuation
   (，。；：）、) is kept on one line with it, so no line starts with punctuation.
 * **Page weight.** The theme's 1.5 MB Font Awesome script is replaced by the
-  few icons the pages use.
+  few icons the pages use, the theme's stylesheet loses the icon font's 86 kB of
+  glyph rules, and the figures' PNGs are written with at most 256 colours
+  (a third to a half of their size, the same picture).
 """
 
 from __future__ import annotations
@@ -286,7 +288,8 @@ def live_links(app: Sphinx, docname: str) -> tuple[str, str | None]:
 
 
 def explorer_note_html(lite: str, binder: str | None, settings: list[str], ed: str, spec: dict | None = None) -> str:
-    """The banner above a saved explorer figure: what it is, and where it runs live.
+    """The banner above a saved explorer figure: what it is, its settings one a line (a
+    phone shows them as a short list, not a run-on line), and where it runs live.
 
     With a ``spec`` (live_spec), the banner also holds the explorer's place in the page,
     which explorers.js fills with its controls and plots, hiding the saved figure.
@@ -297,46 +300,53 @@ def explorer_note_html(lite: str, binder: str | None, settings: list[str], ed: s
             zh, en = ("设好下面的选项，按“训练”：网络就在这个网页里训练，公式与本书的Python库相同。"
                       "想运行整本笔记本，可以打开可运行版本。",
                       "Choose the settings below and press Train: the network trains in this page, with the "
-                      "same formulas as the course's Python library. To run the whole notebook, open the chapter live.")
+                      "same formulas as the book's Python library. To run the whole notebook, open the chapter live.")
         else:
             zh, en = ("拖动下面的滑块，图会立即重画：计算就在这个网页里完成，公式与本书的Python库相同。"
                       "想运行整本笔记本，可以打开可运行版本。",
                       "Move the controls below and the plots are redrawn at once: they are computed in "
-                      "this page, with the same formulas as the course's Python library. To run the whole "
+                      "this page, with the same formulas as the book's Python library. To run the whole "
                       "notebook, open the chapter live.")
         live = (
             _bilingual_html(zh, en, ed),
             f'<div class="ce-live-explorer" data-spec="{html.escape(json.dumps(spec, ensure_ascii=False))}"></div>',
         )
     say = _bilingual_html(
-        "下图是探索器在下列设置下画出的图。滑块要有Python在运行才能拖动：请打开本章的可运行版本，亲手试一试。",
-        "Below is the explorer's figure for the settings listed here. Its sliders need Python "
-        "running: open this chapter live to move them yourself.",
+        "下图是探索器在以下设置下画出的图。要拖动滑块，请运行本章：",
+        "The figure below is the explorer drawn with these settings. To move its sliders, run the chapter live:",
         ed,
     )
+    items = []
+    for setting in settings:
+        name, equals, value = setting.partition(" = ")
+        items.append(f"<li>{html.escape(name)} = <b>{html.escape(value)}</b></li>" if equals
+                     else f"<li>{html.escape(setting)}</li>")
+    listed = (f'<ul class="explorer-settings" aria-label="{html.escape(_plain_label(ed))}">' + "".join(items) + "</ul>"
+              if items else "")
     links = [
         f'<a class="explorer-lite" href="{html.escape(lite)}" target="_blank" rel="noopener">▶ '
-        + _bilingual_html("在浏览器中运行（JupyterLite）", "Run in the browser (JupyterLite)", ed)
-        + "</a>"
+        + _bilingual_html("在浏览器中运行", "Run in the browser", ed)
+        + ' <span class="explorer-how">(JupyterLite)</span></a>'
     ]
     if binder:
         links.append(
             f'<a class="explorer-binder" href="{html.escape(binder)}" target="_blank" rel="noopener">'
-            + _bilingual_html("在Binder上运行（中英双语笔记本）", "Run on Binder (the bilingual notebook)", ed)
-            + "</a>"
+            + _bilingual_html("在Binder上运行", "Run on Binder", ed)
+            + ' <span class="explorer-how">'
+            + _bilingual_html("（中英双语笔记本）", "(the bilingual notebook)", ed)
+            + "</span></a>"
         )
-    text = [f'<p class="explorer-say">{say}</p>', f'<p class="explorer-links">{" ".join(links)}</p>']
+    links_html = f'<p class="explorer-links">{" ".join(links)}</p>'
     if live:
         text = [f'<p class="explorer-say explorer-say-live">{live[0]}</p>',
-                f'<p class="explorer-say explorer-say-static">{say}</p>',
-                f'<p class="explorer-links">{" ".join(links)}</p>', live[1]]
-    if settings:
-        label = _bilingual_html("图中的设置", "Settings shown", ed)
-        text.append(
-            f'<p class="explorer-settings">{label}: '
-            + " · ".join(html.escape(s) for s in settings) + "</p>"
-        )
+                f'<p class="explorer-say explorer-say-static">{say}</p>', listed, links_html, live[1]]
+    else:
+        text = [f'<p class="explorer-say">{say}</p>', listed, links_html]
     return '<div class="explorer-live" role="note">' + "".join(text) + "</div>"
+
+
+def _plain_label(ed: str) -> str:
+    return {"zh": "图中的设置", "en": "Settings shown"}.get(ed, "图中的设置 · Settings shown")
 
 
 def make_explorers_static(app: Sphinx, docname: str, nb: dict) -> int:
@@ -815,6 +825,59 @@ def trim_font_awesome(app: Sphinx, exception) -> None:
     script_path.write_text(FA_RUNTIME % json.dumps(icons, separators=(",", ":")), encoding="utf-8")
 
 
+#: A rule of the theme's stylesheet that gives one Font Awesome icon its glyph in the icon
+#: font (``.fa-rocket:before{content:"\\f135"}``): about 1,900 of them, 86 kB on every page,
+#: and none is used, since the icons are inline SVG (trim_font_awesome).
+_FA_GLYPH_RULE_RE = re.compile(r'(?<=\})(?:\.fa-[\w-]+:{1,2}(?:before|after),?)+\{content:"[^"]*"\}')
+
+
+def trim_theme_css(app: Sphinx, exception) -> None:
+    """Drop the icon-font glyph rules from the theme's stylesheet (see _FA_GLYPH_RULE_RE)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    path = Path(app.outdir) / "_static" / "styles" / "pydata-sphinx-theme.css"
+    if not path.exists():
+        return
+    css = path.read_text(encoding="utf-8")
+    trimmed = _FA_GLYPH_RULE_RE.sub("", css)
+    if trimmed != css:
+        path.write_text(trimmed, encoding="utf-8")
+
+
+def smaller_png(data: bytes) -> bytes | None:
+    """The same picture as a PNG of at most 256 colours (a plot has a few dozen, plus the
+    anti-aliasing between them), or None when that is not smaller. Transparency is kept."""
+    import io
+
+    from PIL import Image
+
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except Exception:  # not a picture Pillow reads: leave it
+        return None
+    if image.mode == "P":
+        return None
+    if image.mode in ("RGBA", "LA") and image.getchannel("A").getextrema()[0] < 255:
+        quantized = image.convert("RGBA").quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    else:
+        quantized = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    quantized.save(out, "PNG", optimize=True)
+    return out.getvalue() if out.tell() < len(data) * 0.9 else None
+
+
+def optimise_images(app: Sphinx, exception) -> None:
+    """The figures' PNGs at a third to a half of their size: a page's figures were most of its
+    weight (each figure once per language in the side-by-side edition)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    for path in sorted((Path(app.outdir) / "_images").glob("*.png")):
+        smaller = smaller_png(path.read_bytes())
+        if smaller is not None:
+            path.write_bytes(smaller)
+
+
 def setup(app: Sphinx):
     app.connect("config-inited", configure)
     app.connect("source-read", on_source_read, priority=600)  # after bilingual.py wraps the prose
@@ -828,6 +891,8 @@ def setup(app: Sphinx):
     app.connect("doctree-read", mark_card_tables, priority=600)
     app.connect("env-get-updated", number_equations_per_chapter, priority=900)  # after Sphinx numbers them
     app.connect("build-finished", trim_font_awesome)
+    app.connect("build-finished", trim_theme_css)
+    app.connect("build-finished", optimise_images)
     app.add_css_file("layout.css")
     app.add_js_file("layout.js", defer="defer")
     app.add_css_file("explorers.css")

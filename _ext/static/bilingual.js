@@ -102,7 +102,8 @@
     a.href = new URL("../lite/lab/index.html?path=" + folder + encodeURIComponent(match[1] + ".ipynb"), editionRoot()).toString();
     a.target = "_blank";
     a.rel = "noopener";
-    a.innerHTML = '▶ <span class="lite-launch-label">JupyterLite</span>';
+    a.innerHTML = '▶ <span class="lite-launch-label">JupyterLite</span><span class="lite-launch-short">' +
+      { zh: "运行", en: "Run", both: "运行" }[edition] + "</span>";
     a.title = {
       zh: "在浏览器中运行本章的中文版笔记本（新标签页，无需服务器）",
       en: "Run this chapter's English notebook in the browser (new tab, no server)",

@@ -22,8 +22,13 @@
   }
   window.addEventListener("hashchange", openTarget);
 
-  // --- Code outputs: one element per line (hanging indent in layout.css). ---
+  // --- Code outputs: one element per line (hanging indent in layout.css); each run of
+  // wide (CJK) characters in a span.w2, which layout.css makes exactly two columns wide. ---
   var TOKEN = /(<[^>]+>)|([^<]+)/g;
+  var WIDE = /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]+/g;
+  function wide(text) {
+    return text.replace(WIDE, function (run) { return '<span class="w2">' + run + "</span>"; });
+  }
   function splitLines(pre) {
     if (pre.classList.contains("lines")) return;
     var source = pre.innerHTML.replace(/\n$/, "");
@@ -44,7 +49,7 @@
           }).join(""));
           line = open.join("");
         }
-        line += parts[i];
+        line += wide(parts[i]);
       }
     }
     lines.push(line);
@@ -140,7 +145,10 @@
     forwardToggles();
     labelCards();
     openTarget();
-    Array.prototype.forEach.call(document.querySelectorAll(".bd-article .cell_output pre"), splitLines);
+    // printed text, not code listings (cb.show_source), which keep their lines as they are
+    Array.prototype.forEach.call(document.querySelectorAll(".bd-article .cell_output pre"), function (pre) {
+      if (!pre.closest('div[class*="highlight-python"], div[class*="highlight-ipython"]')) splitLines(pre);
+    });
     Array.prototype.forEach.call(document.querySelectorAll(SCROLLERS), watch);
     if (!observer) window.addEventListener("resize", function () {
       Array.prototype.forEach.call(document.querySelectorAll(".bd-article .scroll-box"), update);

@@ -86,7 +86,7 @@ from .deep_network import (
     train_deep,
 )
 from .show import show_source
-from .lang import Bilingual, Labels, join_lines, language, set_language
+from .lang import Bilingual, Labels, display_width, join_lines, language, pad_to_width, set_language
 from . import exercises
 from . import autodiff
 from . import forward_mode
@@ -174,6 +174,8 @@ __all__ = [
     "find_cjk_font",
     "gradient_check",
     "join_lines",
+    "display_width",
+    "pad_to_width",
     "neuron_explorer",
     "neuron_forward",
     "neuron_gradients",

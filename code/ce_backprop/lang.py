@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import json
 import os
+import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -191,3 +192,34 @@ def join_lines(parts: Iterable["Bilingual | str"]) -> Bilingual:
         else:
             raise ValueError(f"parts must be Bilingual or str, got {type(part).__name__}")
     return Bilingual("\n".join(zh), "\n".join(en))
+
+
+def display_width(text: str) -> int:
+    """How many columns ``text`` takes in a monospace font: a Chinese character (and any
+    other East Asian wide or full-width one) takes two, every other character one.
+
+    ``len("交叉熵")`` is 3, but it is 6 columns wide, in a terminal as on the book's site
+    (which sets these characters exactly two columns wide in printed outputs)."""
+    return sum(2 if unicodedata.east_asian_width(char) in ("W", "F") else 1 for char in text)
+
+
+def pad_to_width(text: "str | Bilingual", width: int, align: str = "<") -> "str | Bilingual":
+    """``text`` padded with spaces to ``width`` columns (see :func:`display_width`): what
+    ``f"{text:<{width}}"`` does for ASCII, right for Chinese too. ``align`` is "<" (left),
+    ">" (right) or "^" (centred). A :class:`Bilingual` is padded in each language, so the
+    columns of a table line up in both::
+
+        cb.pad_to_width(cb.Bilingual("交叉熵", "cross-entropy"), 14) + f"{0.408:7.3f}"
+    """
+    if isinstance(text, Bilingual):
+        return Bilingual(pad_to_width(text.zh, width, align), pad_to_width(text.en, width, align))
+    if not isinstance(text, str):
+        raise ValueError(f"text must be a str or a Bilingual, got {type(text).__name__}")
+    if align not in ("<", ">", "^"):
+        raise ValueError(f'align must be "<", ">" or "^", got {align!r}')
+    room = max(0, width - display_width(text))
+    if align == "<":
+        return text + " " * room
+    if align == ">":
+        return " " * room + text
+    return " " * (room // 2) + text + " " * (room - room // 2)

@@ -1,0 +1,226 @@
+"""Code in one language per edition: the other language's words folded, the code whole.
+
+A chapter's code carries the words a cell shows in both languages, Chinese first and
+its English right after it, as the two arguments of a bilingual call or two neighbours
+in a tuple or list (STYLE.md, "Code in two languages"):
+
+    ax.set_xlabel(t("带权输入z", "weighted input z"))
+    cb.Bilingual(f"起点 {start}", f"start {start}")
+    for name, y in ((("干净", "clean"), y_clean), ...):
+
+The single-language editions show the code with the other language's argument folded
+into a small marker (``t(…, "weighted input z")`` in the English edition,
+``t("带权输入z", …)`` in the Chinese one). The code is still the real code: the fold
+keeps the folded text in the page (hidden), the copy button copies the cell exactly as
+it runs, and the side-by-side edition, JupyterLite and Binder show it unfolded.
+
+How: a transform replaces each folded argument in the code's literal block by one
+private-use character (so Pygments and the search index never see the other language),
+and the page's HTML gets the marker and the hidden text in its place.
+"""
+
+from __future__ import annotations
+
+import ast
+import html
+import re
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.transforms import SphinxTransform
+
+#: Calls whose first two positional arguments are the Chinese and the English.
+BILINGUAL_CALLS = frozenset({"Bilingual", "t", "label"})
+#: Private-use characters that stand for the folds of a page, one each.
+FIRST_MARK = 0xE000
+LAST_MARK = 0xF8FF
+_MARK_RE = re.compile('(?:<span class="err">)?([\ue000-\uf8ff])(?:</span>)?')
+_HAN_RE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+_FOLDS = "course_code_folds"
+LANGS = ("zh", "en")
+
+#: What the marker says, per edition (its title and its name for screen readers).
+MARKER_TITLE = {
+    "en": "The Chinese text (shown in the Chinese edition); the copy button copies it with the code",
+    "zh": "英文文字（见英文版）；复制按钮复制的代码包含它",
+}
+MARKER_LABEL = {"en": "Chinese text", "zh": "英文文字"}
+
+
+def _is_text(node: ast.AST) -> bool:
+    return isinstance(node, ast.JoinedStr) or (isinstance(node, ast.Constant) and isinstance(node.value, str))
+
+
+def _segment(node: ast.AST, offsets: list[int], lines: list[bytes]) -> tuple[int, int]:
+    """(start, end) of a node as character offsets in the source (ast counts UTF-8 bytes)."""
+
+    def char(line: int, col: int) -> int:
+        return offsets[line - 1] + len(lines[line - 1][:col].decode("utf-8", errors="replace"))
+
+    return char(node.lineno, node.col_offset), char(node.end_lineno, node.end_col_offset)
+
+
+def _parse(source: str) -> ast.AST | None:
+    """The cell as Python; IPython's magics and shell lines (%, !) are blanked first."""
+    try:
+        return ast.parse(source)
+    except SyntaxError:
+        pass
+    blanked = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.split("\n"))
+    try:
+        return ast.parse(blanked)
+    except SyntaxError:
+        return None
+
+
+def fold_spans(source: str) -> dict[str, list[tuple[int, int]]]:
+    """For each language, the (start, end) character spans of the source that are its words
+    (outermost only, in order): the arguments of ``cb.Bilingual(zh, en)``, ``t(zh, en)``,
+    ``cb.label(zh, en)``, and a Chinese string followed by an English one in a tuple or a list."""
+    tree = _parse(source)
+    if tree is None:
+        return {"zh": [], "en": []}
+    lines = [line.encode("utf-8") for line in source.split("\n")]
+    offsets, at = [], 0
+    for line in source.split("\n"):
+        offsets.append(at)
+        at += len(line) + 1
+    found: dict[str, list[tuple[int, int]]] = {"zh": [], "en": []}
+    for node in ast.walk(tree):
+        pair: tuple[ast.AST, ast.AST] | None = None
+        if isinstance(node, ast.Call) and len(node.args) >= 2 and not any(isinstance(a, ast.Starred) for a in node.args[:2]):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+            if name in BILINGUAL_CALLS:
+                pair = (node.args[0], node.args[1])
+        if pair is not None:
+            for lang, arg in zip(LANGS, pair):
+                found[lang].append(_segment(arg, offsets, lines))
+            continue
+        if isinstance(node, (ast.Tuple, ast.List)):
+            elts = node.elts
+            i = 0
+            while i + 1 < len(elts):
+                first, second = elts[i], elts[i + 1]
+                if _is_text(first) and _is_text(second):
+                    a, b = _segment(first, offsets, lines), _segment(second, offsets, lines)
+                    if _HAN_RE.search(source[a[0]:a[1]]) and not _HAN_RE.search(source[b[0]:b[1]]):
+                        found["zh"].append(a)
+                        found["en"].append(b)
+                        i += 2
+                        continue
+                i += 1
+    for lang in LANGS:
+        spans = sorted(set(found[lang]))
+        outer: list[tuple[int, int]] = []
+        for start, end in spans:
+            if outer and start < outer[-1][1]:
+                if end > outer[-1][1]:
+                    outer[-1] = (outer[-1][0], end)
+                continue
+            outer.append((start, end))
+        found[lang] = outer
+    return found
+
+
+def fold_source(source: str, edition: str, first: int = FIRST_MARK) -> tuple[str, list[str]]:
+    """The source as the edition shows it: each of the other language's spans replaced by one
+    private-use character (``first``, ``first + 1``, …); and the texts they stand for, in order.
+    The side-by-side edition ("both") folds nothing."""
+    if edition not in LANGS:
+        return source, []
+    other = "en" if edition == "zh" else "zh"
+    spans = fold_spans(source)[other]
+    if first + len(spans) > LAST_MARK:
+        return source, []
+    out, texts, at = [], [], 0
+    for i, (start, end) in enumerate(spans):
+        out.append(source[at:start])
+        out.append(chr(first + len(texts)))
+        texts.append(source[start:end])
+        at = end
+    out.append(source[at:])
+    return "".join(out), texts
+
+
+def visible_code(source: str, edition: str) -> str:
+    """The code as a reader of the edition reads it on the page (each fold as "…")."""
+    folded, texts = fold_source(source, edition)
+    return re.sub("[\ue000-\uf8ff]", "…", folded) if texts else source
+
+
+def _is_python(block: nodes.literal_block) -> bool:
+    return (block.get("language") or "").startswith(("ipython", "python"))
+
+
+def _in_code_cell(node: nodes.Node) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, nodes.container) and parent.get("nb_element") in ("cell_code_source", "cell_code_output", "mime_bundle"):
+            return True
+        parent = parent.parent
+    return False
+
+
+class FoldCode(SphinxTransform):
+    """In a single-language edition, fold the other language's words in every Python code
+    block of a notebook cell (its input, or a listing it shows)."""
+
+    default_priority = 845  # after the edition transform (840), before the domains record titles
+
+    def apply(self, **kwargs) -> None:
+        edition = getattr(self.config, "course_edition", "both")
+        if edition not in LANGS:
+            return
+        texts: list[str] = list(self.document.get(_FOLDS, []))
+        for block in list(self.document.findall(nodes.literal_block)):
+            if not _is_python(block) or not _in_code_cell(block):
+                continue
+            source = block.astext()
+            folded, found = fold_source(source, edition, FIRST_MARK + len(texts))
+            if not found:
+                continue
+            texts.extend(found)
+            block.children = [nodes.Text(folded)]
+            block.rawsource = folded
+            block["force"] = True  # the marks are not Python: Pygments shows them as they are
+        self.document[_FOLDS] = texts
+
+
+def marker_html(text: str, edition: str) -> str:
+    """A fold as the page shows it: the marker, and the folded text kept hidden for the copy button."""
+    return (
+        f'<span class="lang-fold" title="{html.escape(MARKER_TITLE[edition])}" aria-label="{MARKER_LABEL[edition]}">…</span>'
+        f'<span class="lang-fold-text" hidden>{html.escape(text, quote=False)}</span>'
+    )
+
+
+def fill_folds(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """Put each fold's marker and hidden text where the transform left its character."""
+    edition = getattr(app.config, "course_edition", "both")
+    if doctree is None or edition not in LANGS or "body" not in context:
+        return
+    texts = doctree.get(_FOLDS) or []
+    if not texts:
+        return
+
+    def replace(m: re.Match) -> str:
+        index = ord(m[1]) - FIRST_MARK
+        return marker_html(texts[index], edition) if 0 <= index < len(texts) else m[0]
+
+    context["body"] = _MARK_RE.sub(replace, context["body"])
+
+
+def exclude_markers_from_copies(app: Sphinx, config) -> None:
+    """The copy button copies a cell's code without the markers (their hidden text stays)."""
+    if "copybutton_exclude" in config:
+        current = config.copybutton_exclude or ""
+        if ".lang-fold" not in current:
+            config.copybutton_exclude = ", ".join(p for p in (current, ".lang-fold") if p)
+
+
+def setup(app: Sphinx):
+    app.add_transform(FoldCode)
+    app.connect("html-page-context", fill_folds)
+    app.connect("config-inited", exclude_markers_from_copies, priority=400)  # before copybutton copies it (500)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
