@@ -860,8 +860,7 @@ def test_what_the_review_found_on_a_phone(browser, base_url, edition, path):
     """At 390 px: the header keeps to one uncrowded row (☰, the edition switch, run, search,
     contents); the explorer's settings read one a line at no less than 13 px; code listings
     keep their lines; Chinese in outputs is two columns wide."""
-    context = browser.new_context(viewport={"width": PHONE, "height": 844}, is_mobile=True, has_touch=True)
-    context.route("**/*", lambda route: route.continue_() if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost") else route.abort())
+    context = offline_context(browser, viewport={"width": PHONE, "height": 844}, is_mobile=True, has_touch=True)
     page = context.new_page()
     _open(page, f"{base_url}{edition + '/' if edition else ''}{path}")
     problems: list[str] = []

@@ -330,11 +330,13 @@ def _smooth(D, E, odd, even, sigma: float, t: float) -> bool:
     return odd_ok and even_ok
 
 
-def _judge(plus, minus, steps, f0, t, g, noise_floor, x_i, x_is_32, scale) -> _Probe:
+def _judge(plus, minus, steps, f0, t, g, noise_floor, x_i, x_is_32,
+           scale) -> _Probe:
     values = [f0, *plus, *minus]
     f32 = x_is_32 or _is_float32(values)
     unit = EPSILON32 if f32 else EPSILON
-    sigma = max(noise_floor, ROUNDINGS * 0.5 * unit * max(abs(v) for v in values))
+    size = max(abs(v) for v in values)
+    sigma = max(noise_floor, ROUNDINGS * 0.5 * unit * size)
     if all(v == f0 for v in values):
         return _Probe("flat", 0.0, 0.0, f32)
     D, E, odd, even = _differences(plus, minus, steps, f0)
@@ -342,9 +344,9 @@ def _judge(plus, minus, steps, f0, t, g, noise_floor, x_i, x_is_32, scale) -> _P
         return _Probe("rough", D[0], np.inf, f32)
     sigma = max(sigma, _residual_noise(odd, even, t))
     bound = SAFETY * (abs(D[1] - D[0]) / 3 + sigma / t)
-    if f32:  # inside f the perturbed θ_i may be rounded to float32: the step itself is uncertain
+    if f32:  # f may round θ_i ± t to float32: the step is uncertain
         bound += SAFETY * EPSILON32 * abs(x_i) / t * abs(D[0])
-    # g_i itself is a floating-point result, built from numbers of size max(|f|, scale)
+    # g_i is a floating-point result, from numbers of size max(|f|, scale)
     bound += ROUNDINGS * unit * max(abs(f0), scale)
     if abs(g - D[0]) > bound:
         return _Probe("failed", D[0], bound, f32)
