@@ -202,6 +202,15 @@ def _b64(array, dtype) -> str:
     return base64.b64encode(np.ascontiguousarray(array, dtype=dtype).tobytes()).decode("ascii")
 
 
+def _digits_payload(X_train, y_train, X_val, y_val) -> dict:
+    """The digits an explorer trains on and the part it reports: pixels × 16 (integers 0..16) and labels as bytes."""
+    import numpy as np
+
+    return {"nTrain": int(X_train.shape[0]), "nVal": int(X_val.shape[0]), "nInputs": int(X_train.shape[1]),
+            "xTrain": _b64(np.rint(X_train * 16), "<u1"), "yTrain": _b64(y_train, "<u1"),
+            "xVal": _b64(np.rint(X_val * 16), "<u1"), "yVal": _b64(y_val, "<u1")}
+
+
 def _data_script(kind: str, payload: dict) -> tuple[str, str]:
     """A data file for the page's ``kind`` explorer, named by its content."""
     body = json.dumps(payload, separators=(",", ":"))
@@ -219,8 +228,6 @@ def deep_data_script(spec: dict) -> tuple[str, str]:
     (ce_backprop.explorers.deep_start): the standard normals of every layer,
     which each initialisation scales, and the row order of TRAINING_EPOCHS_SHIPPED epochs.
     """
-    import numpy as np
-
     from ce_backprop.data import load_digits_split
     from ce_backprop.explorers import deep_start
 
@@ -230,9 +237,7 @@ def deep_data_script(spec: dict) -> tuple[str, str]:
     normals, orders = deep_start(depth, c["width"], c["seed"], TRAINING_EPOCHS_SHIPPED,
                                  data.X_train.shape[1], 10, data.X_train.shape[0])
     return _data_script("deep", {
-        "nTrain": int(data.X_train.shape[0]), "nVal": int(data.X_test.shape[0]), "nInputs": int(data.X_train.shape[1]),
-        "xTrain": _b64(np.rint(data.X_train * 16), "<u1"), "yTrain": _b64(data.y_train, "<u1"),
-        "xVal": _b64(np.rint(data.X_test * 16), "<u1"), "yVal": _b64(data.y_test, "<u1"),
+        **_digits_payload(data.X_train, data.y_train, data.X_test, data.y_test),
         "start": {"depth": depth, "width": c["width"], "seed": c["seed"], "epochs": TRAINING_EPOCHS_SHIPPED,
                   "normals": _b64(normals, "<f8"), "orders": _b64(orders, "<u2")},
     })
@@ -246,8 +251,6 @@ def training_data_script(spec: dict) -> tuple[str, str]:
     training_start): the initial parameters as float64 and the row order of the first
     TRAINING_EPOCHS_SHIPPED epochs. With them, the page's first run is the notebook's.
     """
-    import numpy as np
-
     from ce_backprop.data import load_digits_with_validation
     from ce_backprop.explorers import training_start
 
@@ -256,9 +259,7 @@ def training_data_script(spec: dict) -> tuple[str, str]:
     data = load_digits_with_validation()
     params, orders = training_start(hidden, seed, TRAINING_EPOCHS_SHIPPED, data.X_train.shape[1], 10, data.X_train.shape[0])
     payload = {
-        "nTrain": int(data.X_train.shape[0]), "nVal": int(data.X_val.shape[0]), "nInputs": int(data.X_train.shape[1]),
-        "xTrain": _b64(np.rint(data.X_train * 16), "<u1"), "yTrain": _b64(data.y_train, "<u1"),
-        "xVal": _b64(np.rint(data.X_val * 16), "<u1"), "yVal": _b64(data.y_val, "<u1"),
+        **_digits_payload(data.X_train, data.y_train, data.X_val, data.y_val),
         "start": {"hidden": hidden, "seed": seed, "epochs": TRAINING_EPOCHS_SHIPPED,
                   "W1": _b64(params.W1, "<f8"), "W2": _b64(params.W2, "<f8"), "orders": _b64(orders, "<u2")},
     }

@@ -235,6 +235,16 @@ def _trained(page, explorer, before=None):
     return _result(explorer)
 
 
+def _first_run(browser, base_url, path):
+    """Open a training explorer's page and scroll to it: its first run starts when it comes into view."""
+    context = _context(browser)
+    page = _page(context)
+    page.goto(f"{base_url}en/{path}", wait_until="load")
+    page.locator(".cell", has=page.locator(".ce-live-explorer")).first.scroll_into_view_if_needed()
+    explorer = page.locator(".ce-live-explorer").first
+    return context, page, explorer, _trained(page, explorer)
+
+
 def _library_run(settings, params, rng):
     data = cb.load_digits_with_validation()  # the explorer's parts: the test part is never shown
     _, history = cb.train(params, data.X_train, data.y_train, settings["epochs"], 32, settings["eta"], rng,
@@ -251,12 +261,7 @@ def _check_training(result, history):
 
 
 def test_the_training_explorer_trains_as_the_library_does(browser, base_url):
-    context = _context(browser)
-    page = _page(context)
-    page.goto(f"{base_url}en/{TRAINING}", wait_until="load")
-    page.locator(".cell", has=page.locator(".ce-live-explorer")).first.scroll_into_view_if_needed()
-    explorer = page.locator(".ce-live-explorer").first
-    first = _trained(page, explorer)  # the first run starts when the explorer comes into view
+    context, page, explorer, first = _first_run(browser, base_url, TRAINING)
     s = first["settings"]
     assert (s["hidden"], s["epochs"], s["cost"], first["start"]) == (32, 10, "cross_entropy", "library")
     rng = np.random.default_rng(0)
@@ -331,18 +336,12 @@ def _deep_params(settings, rng):
 
 
 def _check_deep(result, history):
-    _check_training({"lossTrain": result["lossTrain"], "lossVal": result["lossVal"],
-                     "accTrain": result["accTrain"], "accVal": result["accVal"]}, history)
+    _check_training(result, history)
     assert_close(np.array(result["gradNorms"]), history.grad_norms, rtol=1e-9)
 
 
 def test_the_deep_explorer_trains_as_the_library_does(browser, base_url):
-    context = _context(browser)
-    page = _page(context)
-    page.goto(f"{base_url}en/{DEEP}", wait_until="load")
-    page.locator(".cell", has=page.locator(".ce-live-explorer")).first.scroll_into_view_if_needed()
-    explorer = page.locator(".ce-live-explorer").first
-    first = _trained(page, explorer)
+    context, page, explorer, first = _first_run(browser, base_url, DEEP)
     s = first["settings"]
     assert (s["depth"], s["activation"], s["init"], first["start"]) == (4, "sigmoid", "xavier", "library")
     rng = np.random.default_rng(0)

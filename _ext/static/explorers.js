@@ -350,26 +350,31 @@
       hist.lossVal.push(ev[0]); hist.accVal.push(ev[1]);
     }
     record();
+    return epochs(v.epochs, orders, data.nTrain, c.batch_size, hist, record, onEpoch, function (rows) {
+      var g = deepBackward(P, deepForward(P, data.xTrain, data.nIn, rows), data.yTrain, rows);
+      for (var l2 = 0; l2 < L; l2++) {
+        [[P.W[l2], g.W[l2]], [P.b[l2], g.b[l2]]].forEach(function (pg) {
+          for (var n = 0; n < pg[0].length; n++) pg[0][n] -= pg[1][n] * v.eta;
+        });
+      }
+    }).then(function () { return {history: hist, library: library, start: {W: initial.W, orders: orders}}; });
+  }
+
+  /** The epochs of mini-batch gradient descent (training.train, deep_network.train_deep): each epoch
+   *  takes the rows in its order, `batch` at a time, records the history, and yields to the page.
+   *  Stops early when the training cost is no longer finite; resolves when done. */
+  function epochs(count, orders, n, batch, hist, record, onEpoch, stepRows) {
     return new Promise(function (resolve) {
       var epoch = 0;
       function next() {
-        if (epoch === v.epochs || !isFinite(hist.lossTrain[hist.lossTrain.length - 1])) {
-          resolve({history: hist, library: library, start: {W: initial.W, orders: orders}});
+        if (epoch === count || !isFinite(hist.lossTrain[hist.lossTrain.length - 1])) {
+          resolve();
           return;
         }
-        var order = orders[epoch];
-        for (var s = 0; s < data.nTrain; s += c.batch_size) {
-          var rows = Array.prototype.slice.call(order, s, s + c.batch_size);
-          var g = deepBackward(P, deepForward(P, data.xTrain, data.nIn, rows), data.yTrain, rows);
-          for (var l2 = 0; l2 < L; l2++) {
-            [[P.W[l2], g.W[l2]], [P.b[l2], g.b[l2]]].forEach(function (pg) {
-              for (var n = 0; n < pg[0].length; n++) pg[0][n] -= pg[1][n] * v.eta;
-            });
-          }
-        }
+        for (var s = 0; s < n; s += batch) stepRows(Array.prototype.slice.call(orders[epoch], s, s + batch));
         record();
         epoch++;
-        onEpoch(epoch, v.epochs);
+        onEpoch(epoch, count);
         setTimeout(next, 0);
       }
       setTimeout(next, 0);
@@ -391,24 +396,9 @@
       hist.lossTrain.push(a[0]); hist.accTrain.push(a[1]); hist.lossVal.push(b[0]); hist.accVal.push(b[1]);
     }
     record();
-    return new Promise(function (resolve) {
-      var epoch = 0;
-      function next() {
-        if (epoch === v.epochs || !isFinite(hist.lossTrain[hist.lossTrain.length - 1])) {
-          resolve({history: hist, library: library, start: start});
-          return;
-        }
-        var order = start.orders[epoch];
-        for (var s0 = 0; s0 < data.nTrain; s0 += batch) {
-          step(P, data.xTrain, data.nIn, data.yTrain, Array.prototype.slice.call(order, s0, s0 + batch), v.cost, v.eta);
-        }
-        record();
-        epoch++;
-        onEpoch(epoch, v.epochs);
-        setTimeout(next, 0);
-      }
-      setTimeout(next, 0);
-    });
+    return epochs(v.epochs, start.orders, data.nTrain, batch, hist, record, onEpoch, function (rows) {
+      step(P, data.xTrain, data.nIn, data.yTrain, rows, v.cost, v.eta);
+    }).then(function () { return {history: hist, library: library, start: start}; });
   }
 
   // ------------------------------------------------------------------ words
