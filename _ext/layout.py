@@ -223,21 +223,21 @@ def _data_script(kind: str, payload: dict) -> tuple[str, str]:
 def deep_data_script(spec: dict) -> tuple[str, str]:
     """(file name, JavaScript) of the data chapter 5's explorer trains on in the page.
 
-    The digits as the explorer uses them (load_digits_split: training part, and the
-    test part it reports), and the library's start for the saved depth and seed
+    The digits as the explorer uses them (load_digits_with_validation: the training
+    part, and the validation part it reports), and the library's start for the saved depth and seed
     (ce_backprop.explorers.deep_start): the standard normals of every layer,
     which each initialisation scales, and the row order of TRAINING_EPOCHS_SHIPPED epochs.
     """
-    from ce_backprop.data import load_digits_split
+    from ce_backprop.data import load_digits_with_validation
     from ce_backprop.explorers import deep_start
 
     controls, c = {x["name"]: x for x in spec["controls"]}, spec["constants"]
     depth = int(controls["depth"]["value"])
-    data = load_digits_split()
+    data = load_digits_with_validation()
     normals, orders = deep_start(depth, c["width"], c["seed"], TRAINING_EPOCHS_SHIPPED,
                                  data.X_train.shape[1], 10, data.X_train.shape[0])
     return _data_script("deep", {
-        **_digits_payload(data.X_train, data.y_train, data.X_test, data.y_test),
+        **_digits_payload(data.X_train, data.y_train, data.X_val, data.y_val),
         "start": {"depth": depth, "width": c["width"], "seed": c["seed"], "epochs": TRAINING_EPOCHS_SHIPPED,
                   "normals": _b64(normals, "<f8"), "orders": _b64(orders, "<u2")},
     })

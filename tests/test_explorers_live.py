@@ -323,9 +323,9 @@ DEEP = "chapters/05_deep_networks.html"
 
 
 def _deep_library_run(settings, params, rng):
-    data = cb.load_digits_split()  # the explorer's parts (deep_explorer: training part, and the test part it reports)
+    data = cb.load_digits_with_validation()  # the explorer's parts: the test part is never shown
     _, history = cb.train_deep(params, data.X_train, data.y_train, settings["epochs"], 32, settings["eta"], rng,
-                               X_val=data.X_test, y_val=data.y_test)
+                               X_val=data.X_val, y_val=data.y_val)
     return history
 
 

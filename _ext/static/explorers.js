@@ -419,8 +419,6 @@
     gradPlot: ["各类别的梯度", "gradient for each class"],
     trainSet: ["训练集", "training set"],
     valSet: ["验证集", "validation set"],
-    testSet: ["测试集", "test set"],
-    testAccuracy: ["测试准确率", "test accuracy"],
     accuracy: ["准确率", "accuracy"],
     valAccuracy: ["验证准确率", "validation accuracy"],
     lossPlot: ["训练集与验证集上的代价", "cost on the training and validation sets"],
@@ -629,10 +627,10 @@
     }
     legend(left, keys.length > 4 ? [keys[0], keys[keys.length - 1]] : keys, "bottom");
     var right = plot(view, width, {x: [0, Math.max(1, n)], y: [0, 1], integerX: true, xlabel: say(ed, "epoch"), ylabel: say(ed, "accuracy"),
-      label: say(ed, "testAccuracy"), title: say(ed, "testAccuracy") + " = " + fixed(100 * h.accVal[n], 2) + "%"});
+      label: say(ed, "accPlot"), title: say(ed, "valAccuracy") + " = " + fixed(100 * h.accVal[n], 2) + "%"});
     polyline(right, epochs, h.accTrain, "ce-line");
     polyline(right, epochs, h.accVal, "ce-line-test");
-    legend(right, [["ce-line-key", say(ed, "trainSet")], ["ce-line-test-key", say(ed, "testSet")]], "bottom");
+    legend(right, [["ce-line-key", say(ed, "trainSet")], ["ce-line-test-key", say(ed, "valSet")]], "bottom");
     return {settings: v, start: run.library ? "library" : "page", lossTrain: h.lossTrain, accTrain: h.accTrain,
       lossVal: h.lossVal, accVal: h.accVal, gradNorms: h.gradNorms};
   };

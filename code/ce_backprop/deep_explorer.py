@@ -25,12 +25,13 @@ def deep_explorer(depth=4, activation="sigmoid", init="xavier", scale=1.0, eta=0
     c/√fan_in"); menus for the hidden activation (sigmoid, tanh, ReLU) and the
     initialisation (Xavier, He, or the scale). The button "训练 Train" trains
     from the same seeded start, with a progress bar, then draws the gradient
-    norm ‖∂C/∂W^ℓ‖ of every layer per epoch (log scale) and the test accuracy.
+    norm ‖∂C/∂W^ℓ‖ of every layer per epoch (log scale) and the accuracy on the
+    training and validation parts of chapter 4's split; the test part is not used.
     One run with the defaults is shown at once.
     """
-    from .data import load_digits_split
+    from .data import load_digits_with_validation
 
-    data = load_digits_split()
+    data = load_digits_with_validation()
     style, layout = _style(9)
     depth_slider = widgets.IntSlider(value=depth, min=1, max=8, step=1, description=label("隐藏层数", "hidden layers"), style=style, layout=layout)
     act_menu = widgets.Dropdown(options=[("sigmoid", "sigmoid"), ("tanh", "tanh"), ("ReLU", "relu")],
@@ -59,7 +60,7 @@ def deep_explorer(depth=4, activation="sigmoid", init="xavier", scale=1.0, eta=0
         out.clear_output(wait=True)
         try:
             _, hist = train_deep(params, data.X_train, data.y_train, epoch_slider.value, batch_size,
-                                 eta_slider.value, rng, X_val=data.X_test, y_val=data.y_test, progress=progress)
+                                 eta_slider.value, rng, X_val=data.X_val, y_val=data.y_val, progress=progress)
         except ValueError as err:           # divergence: say so instead of drawing NaN
             with out:
                 print(Bilingual(f"训练发散：{err}", f"training diverged: {err}"))
@@ -76,11 +77,11 @@ def deep_explorer(depth=4, activation="sigmoid", init="xavier", scale=1.0, eta=0
             ax_g.set_ylabel(t("梯度范数 ‖∂C/∂Wˡ‖", "gradient norm ‖∂C/∂Wˡ‖"))
             ax_g.legend(fontsize=8, ncol=2)
             ax_a.plot(ep, hist.acc_train, label=t("训练集", "training set"))
-            ax_a.plot(ep, hist.acc_test, label=t("测试集", "test set"))
+            ax_a.plot(ep, hist.acc_test, label=t("验证集", "validation set"))
             ax_a.set_ylim(0, 1)
             ax_a.set_xlabel(t("轮数", "epoch"))
             ax_a.set_ylabel(t("准确率", "accuracy"))
-            ax_a.set_title(t(f"测试准确率 = {hist.acc_test[-1]:.2%}", f"test accuracy = {hist.acc_test[-1]:.2%}"))
+            ax_a.set_title(t(f"验证准确率 = {hist.acc_test[-1]:.2%}", f"validation accuracy = {hist.acc_test[-1]:.2%}"))
             ax_a.legend()
             fig.tight_layout()
             return fig

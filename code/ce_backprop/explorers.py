@@ -212,7 +212,7 @@ def training_start(hidden: int, seed: int, epochs: int, n_inputs: int = 64, n_ou
 
 
 def deep_start(depth: int, width: int, seed: int, epochs: int, n_inputs: int = 64, n_outputs: int = 10,
-               n_train: int = 1347):
+               n_train: int = 1010):
     """The random start of ``deep_explorer``'s run (ce_backprop/deep_explorer.py), whatever its activation and initialisation (chapter 5).
 
     ``deep_init`` draws each layer's weights as s·z from standard normals z, layer
