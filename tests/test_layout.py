@@ -319,7 +319,7 @@ import codefold  # noqa: E402
 
 _HAN_IN_CODE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 #: Chapters whose code is still being rewritten to STYLE.md's "Code in two languages".
-CODE_NOT_YET_IN_PAIRS = {"05_deep_networks", "07_gradient_checks"}
+CODE_NOT_YET_IN_PAIRS = {"07_gradient_checks"}
 
 _PAIRS = '''ax.set_xlabel(t("带权输入z", "weighted input z"))
 lines = [cb.Bilingual(f"起点 {start}", f"start {start}"), "η = 0.15"]
@@ -683,8 +683,6 @@ def test_on_a_phone_every_box_is_whole_or_says_it_scrolls(browser, base_url, edi
 MIN_PHONE_TEXT_PX = 11
 
 
-@pytest.mark.xfail(reason="until chapters 1–6 draw their figures with cb.show_figure (one image per panel, "
-                          "text at least 11 px at 390 px) and are re-executed", strict=False)
 @pytest.mark.parametrize("edition, path", _phone_cases(CASES[: len(CASES) - 2]))
 def test_figure_text_is_readable_on_a_phone(browser, base_url, edition, path):
     """Tick labels are 10 pt at 150 dpi in the figure's pixels; as rendered at 390 px they
