@@ -146,7 +146,7 @@ def test_taylor_test_sees_order_three_for_a_right_gradient_and_one_for_a_wrong_o
     wrong = cb.taylor_test("g", f, x, g + np.array([0.0, 0.0, 1e-3]))
     assert right.passed and np.allclose(right.orders[-2:], 3.0, atol=0.2)
     assert wrong.verdict == "failed" and np.allclose(wrong.orders[-2:], 1.0, atol=0.2)
-    assert right.message.en == "g: order test passed (r ∝ t³)"
+    assert right.message.en == "g: Taylor remainder test passed (r ∝ t³)"
     assert wrong.message.zh == "g：泰勒余项检验未通过（r只与t成正比）"
     assert len(right.steps) == 6 and np.allclose(right.steps[:-1] / right.steps[1:], 2.0)
 
@@ -157,7 +157,7 @@ def test_taylor_test_along_a_chosen_direction_and_inside_gradient_check():
     along_0 = cb.taylor_test("g", f, x, 4 * x**3 + np.array([0.0, 1.0]), direction=[1.0, 0.0])
     assert along_0.passed  # the bug is in entry 1, which u = e_0 cannot see
     check = cb.gradient_check("g", f, x, 4 * x**3, order_test=True)
-    assert check.passed and check.order.passed and "order test passed" in check.details().en
+    assert check.passed and check.order.passed and "Taylor remainder test passed" in check.details().en
 
 
 def test_taylor_test_is_inconclusive_for_a_linear_function():

@@ -317,14 +317,14 @@ def _residual_noise(odd, even, t: float) -> float:
     )
 
 
-def _smooth(D, E, odd, even, sigma: float, t: float) -> bool:
+def _smooth(D, E, odd, even, noise: float, t: float) -> bool:
     """Do the residuals fit in SMOOTHNESS of the changes they sit in, plus twice the worst noise?"""
     odd_ok = all(
-        abs(r) <= SMOOTHNESS * abs(D[j + 2] - D[j]) + 2 * c * sigma / t
+        abs(r) <= SMOOTHNESS * abs(D[j + 2] - D[j]) + 2 * c * noise / t
         for j, (r, c) in enumerate(zip(odd, _ODD_WORST))
     )
     even_ok = all(
-        abs(r) <= SMOOTHNESS * abs(E[j + 2]) + 2 * c * sigma
+        abs(r) <= SMOOTHNESS * abs(E[j + 2]) + 2 * c * noise
         for j, (r, c) in enumerate(zip(even, _EVEN_WORST))
     )
     return odd_ok and even_ok
@@ -336,17 +336,17 @@ def _judge(plus, minus, steps, f0, t, g, noise_floor, x_i, x_is_32,
     f32 = x_is_32 or _is_float32(values)
     unit = EPSILON32 if f32 else EPSILON
     size = max(abs(v) for v in values)
-    sigma = max(noise_floor, ROUNDINGS * 0.5 * unit * size)
+    noise = max(noise_floor, ROUNDINGS * 0.5 * unit * size)
     if all(v == f0 for v in values):
         return _Probe("flat", 0.0, 0.0, f32)
     D, E, odd, even = _differences(plus, minus, steps, f0)
-    if not _smooth(D, E, odd, even, sigma, t):
+    if not _smooth(D, E, odd, even, noise, t):
         return _Probe("rough", D[0], np.inf, f32)
-    sigma = max(sigma, _residual_noise(odd, even, t))
-    bound = SAFETY * (abs(D[1] - D[0]) / 3 + sigma / t)
-    if f32:  # f may round θ_i ± t to float32: the step is uncertain
+    noise = max(noise, _residual_noise(odd, even, t))
+    bound = SAFETY * (abs(D[1] - D[0]) / 3 + noise / t)
+    if f32:  # f may round θ ± t to float32: the step is uncertain
         bound += SAFETY * EPSILON32 * abs(x_i) / t * abs(D[0])
-    # g_i is a floating-point result, from numbers of size max(|f|, scale)
+    # g is a floating-point result, from numbers of size max(|f|, scale)
     bound += ROUNDINGS * unit * max(abs(f0), scale)
     if abs(g - D[0]) > bound:
         return _Probe("failed", D[0], bound, f32)
@@ -529,7 +529,7 @@ class TaylorTest:
             "failed": ("r只与t成正比", "r ∝ t only"),
             "inconclusive": ("r接近舍入噪声或不规则", "r at the noise or irregular"),
         }[self.verdict]
-        return Bilingual(f"{self.name}：泰勒余项检验{word[0]}（{detail[0]}）", f"{self.name}: order test {word[1]} ({detail[1]})")
+        return Bilingual(f"{self.name}：泰勒余项检验{word[0]}（{detail[0]}）", f"{self.name}: Taylor remainder test {word[1]} ({detail[1]})")
 
     def __str__(self) -> str:
         return str(self.message)
