@@ -144,7 +144,7 @@ def test_multilabel_expected_values_match_finite_differences():
     (lambda W, b, X, Y: tuple(-g for g in ml_right(W, b, X, Y)), "one sample, one label", "sign"),
     (lambda W, b, X, Y: tuple(g / Y.shape[1] for g in ml_right(W, b, X, Y)), "one sample, three labels", "1/K"),
     (lambda W, b, X, Y: tuple(g * len(X) for g in ml_right(W, b, X, Y)), "five samples, three labels",
-     "not divided by n"),
+     "not divided by M"),
     (lambda W, b, X, Y: (ml_right(W, b, X, Y)[0], (sigmoid(X @ W + b) - Y).sum(axis=0)),
      "five samples, three labels", "bias gradient"),
     (lambda W, b, X, Y: (ml_right(W, b, X, Y)[0], (sigmoid(X @ W + b) - Y) / len(X)),

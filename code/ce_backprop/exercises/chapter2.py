@@ -61,7 +61,7 @@ def check_bce_with_logits(fn):
         Case("large logits, right labels", (big, np.array([1.0, 0.0, 1.0, 0.0])),
              _bce_per_entry(big, np.array([1.0, 0.0, 1.0, 0.0])), _BCE_LARGE, atol=1e-12),
     ]
-    return run_cases("stable BCE from logits", fn, cases)
+    return run_cases("从logits稳定计算的二元交叉熵 · stable BCE from logits", fn, cases)
 
 
 def _weighted_delta(z, y, beta) -> np.ndarray:
@@ -101,17 +101,17 @@ def check_weighted_bce_delta(fn):
         Case("soft targets, β = 0.5", (z, soft, 0.5), _weighted_delta(z, soft, 0.5), _W_SOFT),
         Case("large logits, β = 2", (big, big_y, 2.0), _weighted_delta(big, big_y, 2.0), _W_LARGE),
     ]
-    return run_cases("δ of the weighted BCE", fn, cases)
+    return run_cases("加权二元交叉熵的δ · δ of the weighted BCE", fn, cases)
 
 
-_M_SIGN = Hint("符号反了：δ=A−Y，梯度是Xᵀ(A−Y)/n，不是Xᵀ(Y−A)/n",
-               "the sign is flipped: δ = A − Y, the gradient is Xᵀ(A − Y)/n, not Xᵀ(Y − A)/n")
-_M_K = Hint("多除了一个K：代价对标签求和，只对n个样本取平均",
-            "an extra factor 1/K: the cost sums over the labels and averages over the n samples only")
-_M_N = Hint("没有除以n：代价对样本取平均，梯度也要除以n",
-            "not divided by n: the cost averages over the samples, so the gradient is divided by n too")
-_M_B = Hint("偏置的梯度：对δ的各行求和再除以n（每个标签一个数）",
-            "the bias gradient: sum δ over the rows, then divide by n (one number per label)")
+_M_SIGN = Hint("符号反了：δ=A−Y，梯度是Xᵀ(A−Y)/M，不是Xᵀ(Y−A)/M",
+               "the sign is flipped: δ = A − Y, the gradient is Xᵀ(A − Y)/M, not Xᵀ(Y − A)/M")
+_M_K = Hint("多除了一个K：代价对标签求和，只对M个样本取平均",
+            "an extra factor 1/K: the cost sums over the labels and averages over the M samples only")
+_M_N = Hint("没有除以M：代价对样本取平均，梯度也要除以M",
+            "not divided by M: the cost averages over the samples, so the gradient is divided by M too")
+_M_B = Hint("偏置的梯度：对δ的各行求和再除以M（每个标签一个数）",
+            "the bias gradient: sum δ over the rows, then divide by M (one number per label)")
 
 
 def check_multilabel_gradients(fn):
@@ -137,7 +137,7 @@ def check_multilabel_gradients(fn):
         Case("one sample, three labels", labels[0], labels[1], _M_K),
         Case("five samples, three labels", samples[0], samples[1], _M_N),
     ]
-    result = run_cases("multi-label gradients", fn, cases)
+    result = run_cases("多标签梯度 · multi-label gradients", fn, cases)
     if not result.passed and result.failed_case == "five samples, three labels":
         # tell a wrong bias gradient apart from a missing 1/n
         try:
