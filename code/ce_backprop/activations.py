@@ -20,9 +20,9 @@ def sigmoid(z):
     (σ(−inf) = 0, σ(inf) = 1); NaN raises ``ValueError``.
     """
     z = as_float_array(z, "z", allow_inf=True)
-    e = np.exp(-np.abs(z))
-    out = np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(z.dtype, copy=False)
-    return scalar_or_array(out)
+    e = np.exp(-np.abs(z))            # e^{−|z|}, in [0, 1]
+    numerator = np.maximum(e, z >= 0)  # 1 where z ≥ 0, e^{z} where z < 0 (a select without branches)
+    return scalar_or_array(numerator / (1.0 + e))
 
 
 def sigmoid_prime(z):

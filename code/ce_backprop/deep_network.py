@@ -38,6 +38,7 @@ import numpy as np
 
 from ._checks import (as_float_array, check_count, check_labels, check_positive_finite, check_rng,
                       check_training_options)
+from .softmax import logsumexp_kept
 from .training import TrainingHistory, accuracy, run_epochs
 
 #: The hidden-layer activations the network supports.
@@ -265,10 +266,9 @@ def _forward(params: DeepParams, x: np.ndarray) -> DeepCache:
 
 
 def _loss(cache: DeepCache, y: np.ndarray) -> float:
-    """Mean cross-entropy from the logits: ln Σ_k e^{z_k} − z_y, by log-sum-exp."""
+    """Mean cross-entropy from the logits: ln Σ_k e^{z_k} − z_y, by chapter 3's log-sum-exp."""
     z = cache.zs[-1]
-    zmax = z.max(axis=1)
-    lse = zmax + np.log(np.exp(z - zmax[:, None]).sum(axis=1))
+    lse = logsumexp_kept(z, axis=1)[:, 0]
     return float(np.mean(lse - z[np.arange(z.shape[0]), y]))
 
 
