@@ -97,9 +97,10 @@ def minibatches(n, batch_size, rng) -> Iterator[np.ndarray]:
     """The row indices of one epoch's mini-batches (chapters 4 and 5).
 
     Draws one ``rng.permutation(n)`` and cuts it into consecutive batches of
-    ``batch_size`` rows; the last batch may be smaller. Every training loop of
-    the library draws its shuffles here, one permutation per epoch, so a seed
-    gives the same run in the notebooks and in the site's explorers.
+    ``batch_size`` rows; the last batch may be smaller. The training loops of
+    chapters 4 and 5 draw their shuffles here, one permutation per epoch, so a
+    seed gives the same run in the notebooks and in the site's explorers
+    (``explorers.training_start`` and ``deep_start`` draw the same stream).
     """
     n = check_count(n, "n")
     batch_size = check_count(batch_size, "batch_size")
@@ -117,8 +118,8 @@ def run_epochs(step: Callable[[np.ndarray], None], evaluate: Callable[[], dict],
     ``TrainingHistory`` fields: loss_train, acc_train and, if measured, loss_val,
     acc_val, grad_norms); it runs before training and after each epoch.
     ``step(rows)`` takes one step of gradient descent, in place, on the rows of
-    one mini-batch of ``minibatches(n, batch_size, rng)``. ``settings`` (eta,
-    batch_size, cost) go into the history. Raises ``ValueError`` as soon as the
+    one mini-batch of ``minibatches(n, batch_size, rng)``. ``settings`` (``eta``,
+    and ``cost`` where it is not the cross-entropy) go into the history. Raises ``ValueError`` as soon as the
     training cost is not finite. Inputs are trusted (the callers validate them).
     """
     records = [evaluate()]
