@@ -38,7 +38,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from ._checks import as_float_array, check_count, check_positive_finite, check_rng
-from .activations import sigmoid
+from .activations import sigmoid_trusted
 from .binary_cross_entropy import binary_cross_entropy_with_logits
 from .softmax import log_softmax, one_hot
 
@@ -157,14 +157,18 @@ def network_forward(params: NetworkParams, x, cost="cross_entropy") -> ForwardCa
     instead of the softmax.
     """
     p = _check_params(params, cost)
-    x = _check_x(x, p)
+    return _forward(p, _check_x(x, p), cost)
+
+
+def _forward(p: NetworkParams, x: np.ndarray, cost: str) -> ForwardCache:
+    """The forward pass on checked input (``network_forward`` checks it; ``train`` once per run)."""
     z1 = x @ p.W1 + p.b1                       # (M, d0) @ (d0, d1) + (d1,) -> (M, d1)
-    h1 = sigmoid(z1)                           # (M, d1)
+    h1 = sigmoid_trusted(z1)                   # (M, d1)
     z2 = h1 @ p.W2 + p.b2                      # (M, d1) @ (d1, K) + (K,) -> (M, K)
     if cost == "cross_entropy":
         a2 = np.exp(log_softmax(z2, axis=1))   # A = softmax(z2), rows sum to 1
     else:
-        a2 = sigmoid(z2)                       # one sigmoid per output
+        a2 = sigmoid_trusted(z2)               # one sigmoid per output
     return ForwardCache(x, z1, h1, z2, a2)
 
 
@@ -226,7 +230,7 @@ def network_step(params: NetworkParams, x, y, eta, cost="cross_entropy") -> floa
     step. x (M, d0), y labels (M,).
     """
     eta = check_positive_finite(eta, "eta (learning rate)")
-    cache = network_forward(params, x, cost)
+    cache = network_forward(params, x, cost)   # checks params and x
     loss = network_cost(cache, y, cost)
     grads = network_backward(params, cache, y, cost)
     for (_, p), (_, g) in zip(params, grads):
