@@ -443,11 +443,6 @@ class AsideMarkerDirective(Directive):
         return [aside_marker(kind=self.arguments[0])]
 
 
-def _cell_source(cell: dict) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else src
-
-
 def mark_asides(nb: dict) -> int:
     """Put a start and an end marker cell around each run of ``source-aside`` cells."""
     cells, result, runs, in_run = nb.get("cells", []), [], 0, False
@@ -729,8 +724,7 @@ def configure(app: Sphinx, config) -> None:
     config.html_sidebars = sidebars
 
 
-#: Font Awesome icons by class prefix; the theme's script holds every icon (1.5 MB).
-_FA_PACKS = {"fab": ("fa-brands", "fab"), "far": ("fa-regular", "far"), "fas": ("fa-solid", "fas")}
+#: Font Awesome icons in the theme's script, which holds every icon (1.5 MB).
 _FA_ICON_RE = re.compile(r'(?:"([a-z0-9-]+)"|([a-z0-9]+)):\[(\d+),(\d+),\[[^\]]*\],"[^"]*","([^"]+)"\]')
 _FA_PACK_RE = re.compile(r'var p=\{(.*?)\};.{0,400}?\(function\(\)\{d\("(fa[bsr])",p\)', re.S)
 

@@ -255,7 +255,7 @@ def test_bad_forward_and_backward_input():
         cb.deep_backward(params, cache, np.full_like(y, 3))
     with pytest.raises(ValueError, match="integer class indices"):
         cb.deep_loss(params, x, y.astype(float))
-    with pytest.raises(ValueError, match="learning_rate"):
+    with pytest.raises(ValueError, match="eta"):
         cb.deep_step(params, x, y, 0.0)
     bad = params.copy()
     bad.weights[1] = bad.weights[1][:3]
@@ -311,7 +311,7 @@ def test_training_is_deterministic_and_learns():
     np.testing.assert_array_equal(ha.loss_train, hb.loss_train)
     np.testing.assert_array_equal(ha.grad_norms, hb.grad_norms)
     assert ha.loss_train[-1] < 0.5 * ha.loss_train[0]
-    assert ha.acc_test[-1] > 0.8
+    assert ha.acc_val[-1] > 0.8
     assert ha.grad_norms.shape == (16, 3)
     assert ha.epochs == 15 and ha.epochs_to(0.8) is not None and ha.epochs_to(1.01) is None
     # params was not modified; the record at epoch 0 is the untrained network on the training set

@@ -74,3 +74,49 @@ def test_tuple_results():
 def test_not_a_function():
     with pytest.raises(ValueError, match="must be a function"):
         run_cases("double", 3, CASES)
+
+
+# --- the usual mistakes, named results, per-case hints --------------------------------------
+
+HALF = Hint("少了因子2", "the factor 2 is missing")
+GENERAL = Hint("对照公式", "compare with the formula")
+
+
+def test_a_known_mistake_gets_its_own_hint():
+    cases = [Case("a vector", (np.array([0.5, -1.0]),), np.array([1.0, -2.0]), GENERAL,
+                  mistakes=((np.array([0.5, -1.0]), HALF), (np.array([-1.0, 2.0]), SIGN)))]
+    assert run_cases("double", lambda x: x, cases).reason == HALF
+    assert run_cases("double", lambda x: -2 * x, cases).reason == SIGN
+    other = run_cases("double", lambda x: 3 * x, cases)
+    assert other.reason == GENERAL and "largest difference from the right answer: 1.00e+00" in str(other)
+
+
+def test_named_results_say_which_one_is_wrong():
+    x = np.array([1.0, 2.0])
+    case = Case("pair", (x,), (x, 2 * x), GENERAL, mistakes=((), ((x, HALF),)), outputs=("same", "double"))
+    half = run_cases("pair", lambda v: (v, v), [case])
+    assert half.reason == HALF and half.details == "double"
+    off = run_cases("pair", lambda v: (v + 1, 2 * v), [case])
+    assert off.reason == GENERAL and off.details.en == "same: largest difference from the right answer: 1.00e+00"
+    assert off.details.zh == "same与正确答案的最大差：1.00e+00"
+    short = run_cases("pair", lambda v: (v,), [case])
+    assert short.details.en == "expected 2 results (same, double), got 1"
+    single = Case("one", (x,), 2 * x, GENERAL, mistakes=((x, HALF),), outputs=("double",))
+    assert run_cases("one", lambda v: v, [single]).details == "double"
+    assert run_cases("one", lambda v: v[:1], [single]).details.en == "double: expected shape (2,), got (1,)"
+
+
+def test_one_hint_per_result():
+    x = np.array([1.0, 2.0])
+    case = Case("pair", (x,), (x, 2 * x), (SIGN, HALF))
+    assert run_cases("pair", lambda v: (-v, 2 * v), [case]).reason == SIGN
+    assert run_cases("pair", lambda v: (v, 3 * v), [case]).reason == HALF
+
+
+def test_a_case_about_overflow_names_it_when_the_result_is_not_finite():
+    overflow = Hint("溢出了", "it overflows")
+    case = Case("large", (np.array([1e3]),), np.array([2e3]), GENERAL, nonfinite=overflow)
+    result = run_cases("double", lambda x: x * np.inf, [case])
+    assert result.reason == overflow and result.details.en == "the result contains NaN or inf"
+    assert result.details.zh == "返回了 NaN 或 inf"
+    assert run_cases("double", lambda x: x * np.inf, CASES[:1]).reason.en == "the result contains NaN or inf"

@@ -66,7 +66,7 @@ def test_layer_backward_through_W_instead_of_its_transpose():
     result = cb.exercises.check_layer_backward(lambda dZ, a, W: (a.T @ dZ, dZ.sum(axis=0), dZ @ W))
     assert not result.passed and result.failed_case.startswith("a batch of 6") and "raised" in str(result)
     square = ex._layer_case("square", np.eye(3) / 3 + 0.1, np.ones((3, 3)), np.arange(9.0).reshape(3, 3))
-    found = ex._run("layer", lambda dZ, a, W: (a.T @ dZ, dZ.sum(axis=0), dZ @ W), [square])
+    found = cb.exercises.run_cases("layer", lambda dZ, a, W: (a.T @ dZ, dZ.sum(axis=0), dZ @ W), [square])
     assert found.reason == ex.BACK_THROUGH_W
 
 

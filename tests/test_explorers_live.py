@@ -255,9 +255,9 @@ def _library_run(settings, params, rng):
 def _check_training(result, history):
     # the page sums in another order than NumPy's BLAS: equal to rounding, per epoch
     assert_close(result["lossTrain"], history.loss_train, rtol=1e-10)
-    assert_close(result["lossVal"], history.loss_test, rtol=1e-10)
+    assert_close(result["lossVal"], history.loss_val, rtol=1e-10)
     assert result["accTrain"] == pytest.approx(list(history.acc_train), abs=1e-15)
-    assert result["accVal"] == pytest.approx(list(history.acc_test), abs=1e-15)
+    assert result["accVal"] == pytest.approx(list(history.acc_val), abs=1e-15)
 
 
 def test_the_training_explorer_trains_as_the_library_does(browser, base_url):

@@ -63,13 +63,12 @@ from .network import (
     network_predict,
     network_step,
 )
-from .training import TrainingHistory, accuracy, confusion_matrix, train
+from .training import TrainingHistory, accuracy, confusion_matrix, minibatches, train
 from .hidden_activations import relu, relu_prime, tanh, tanh_prime
 from .deep_network import (
     HIDDEN_ACTIVATIONS,
     INITIALISATIONS,
     DeepCache,
-    DeepHistory,
     DeepParams,
     dead_unit_fraction,
     deep_backward,
@@ -226,6 +225,7 @@ __all__ = [
     "confusion_matrix",
     "load_digits_split",
     "load_digits_with_validation",
+    "minibatches",
     "network_backward",
     "network_cost",
     "network_forward",
@@ -237,7 +237,6 @@ __all__ = [
     "training_explorer",
     # chapter 5
     "DeepCache",
-    "DeepHistory",
     "DeepParams",
     "HIDDEN_ACTIVATIONS",
     "INITIALISATIONS",

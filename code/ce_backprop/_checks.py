@@ -86,14 +86,20 @@ def scalar_or_array(arr: np.ndarray):
     return arr[()] if arr.ndim == 0 else arr
 
 
+def check_rng(rng) -> np.random.Generator:
+    """A random generator, np.random.default_rng(seed): the only kind the library draws from."""
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {type(rng).__name__}")
+    return rng
+
+
 def check_training_options(epochs, batch_size, rng, X_val, y_val, progress) -> tuple[int, int]:
     """The options every training loop shares (chapters 4 and 5); returns (epochs, batch_size)."""
     epochs = check_count(epochs, "epochs")
     batch_size = check_count(batch_size, "batch_size")
     if batch_size == 0:
         raise ValueError("batch_size must be >= 1")
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {type(rng).__name__}")
+    check_rng(rng)
     if (X_val is None) != (y_val is None):
         raise ValueError("give both X_val and y_val, or neither")
     if progress is not None and not callable(progress):

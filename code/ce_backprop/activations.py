@@ -19,10 +19,14 @@ def sigmoid(z):
     Shape in = shape out; float32 input stays float32. ±inf is allowed
     (σ(−inf) = 0, σ(inf) = 1); NaN raises ``ValueError``.
     """
-    z = as_float_array(z, "z", allow_inf=True)
-    e = np.exp(-np.abs(z))
-    out = np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(z.dtype, copy=False)
-    return scalar_or_array(out)
+    return scalar_or_array(sigmoid_trusted(as_float_array(z, "z", allow_inf=True)))
+
+
+def sigmoid_trusted(z: np.ndarray) -> np.ndarray:
+    """The computation of ``sigmoid`` on a float array that has been checked (chapter 1)."""
+    e = np.exp(-np.abs(z))            # e^{−|z|}, in [0, 1]
+    numerator = np.maximum(e, z >= 0)  # 1 where z ≥ 0, e^{z} where z < 0 (a select without branches)
+    return numerator / (1.0 + e)
 
 
 def sigmoid_prime(z):

@@ -77,11 +77,11 @@ def deep_explorer(depth=4, activation="sigmoid", init="xavier", scale=1.0, eta=0
             ax_g.set_ylabel(t("梯度范数 ‖∂C/∂Wˡ‖", "gradient norm ‖∂C/∂Wˡ‖"))
             ax_g.legend(fontsize=8, ncol=2)
             ax_a.plot(ep, hist.acc_train, label=t("训练集", "training set"))
-            ax_a.plot(ep, hist.acc_test, label=t("验证集", "validation set"))
+            ax_a.plot(ep, hist.acc_val, label=t("验证集", "validation set"))
             ax_a.set_ylim(0, 1)
             ax_a.set_xlabel(t("轮数", "epoch"))
             ax_a.set_ylabel(t("准确率", "accuracy"))
-            ax_a.set_title(t(f"验证准确率 = {hist.acc_test[-1]:.2%}", f"validation accuracy = {hist.acc_test[-1]:.2%}"))
+            ax_a.set_title(t(f"验证准确率 = {hist.acc_val[-1]:.2%}", f"validation accuracy = {hist.acc_val[-1]:.2%}"))
             ax_a.legend()
             fig.tight_layout()
             return fig

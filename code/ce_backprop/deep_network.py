@@ -36,8 +36,10 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from ._checks import as_float_array, check_count, check_labels, check_positive_finite, check_training_options
-from .training import accuracy
+from ._checks import (as_float_array, check_count, check_labels, check_positive_finite, check_rng,
+                      check_training_options)
+from .softmax import logsumexp_kept
+from .training import TrainingHistory, accuracy, run_epochs
 
 #: The hidden-layer activations the network supports.
 HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu")
@@ -139,8 +141,7 @@ def deep_init(layer_sizes, rng, activation="sigmoid", init="xavier", dtype=np.fl
         raise ValueError(f"layer_sizes needs at least an input and an output size, got {list(layer_sizes)}")
     if min(sizes) < 1:
         raise ValueError(f"every layer size must be >= 1, got {sizes}")
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {type(rng).__name__}")
+    check_rng(rng)
     _check_activation(activation)
     dtype = np.dtype(dtype)
     if dtype not in (np.float32, np.float64):
@@ -265,10 +266,9 @@ def _forward(params: DeepParams, x: np.ndarray) -> DeepCache:
 
 
 def _loss(cache: DeepCache, y: np.ndarray) -> float:
-    """Mean cross-entropy from the logits: ln Σ_k e^{z_k} − z_y, by log-sum-exp."""
+    """Mean cross-entropy from the logits: ln Σ_k e^{z_k} − z_y, by chapter 3's log-sum-exp."""
     z = cache.zs[-1]
-    zmax = z.max(axis=1)
-    lse = zmax + np.log(np.exp(z - zmax[:, None]).sum(axis=1))
+    lse = logsumexp_kept(z, axis=1)[:, 0]
     return float(np.mean(lse - z[np.arange(z.shape[0]), y]))
 
 
@@ -296,13 +296,13 @@ def _backward(params: DeepParams, cache: DeepCache, y: np.ndarray, errors: Optio
     return DeepParams(dWs, dbs, params.activation, params.residual)
 
 
-def _step(params: DeepParams, x: np.ndarray, y: np.ndarray, learning_rate: float) -> float:
+def _step(params: DeepParams, x: np.ndarray, y: np.ndarray, eta: float) -> float:
     """One SGD step on trusted input, in place. Returns the loss before it."""
     cache = _forward(params, x)
     loss = _loss(cache, y)
     grads = _backward(params, cache, y)
     for p, g in zip(params.weights + params.biases, grads.weights + grads.biases):
-        g *= learning_rate
+        g *= eta
         p -= g
     return loss
 
@@ -354,12 +354,12 @@ def deep_loss(params: DeepParams, x, y) -> float:
     return _loss(_forward(p, x), _check_y(y, x.shape[0], p.layer_sizes[-1]))
 
 
-def deep_step(params: DeepParams, x, y, learning_rate) -> float:
+def deep_step(params: DeepParams, x, y, eta) -> float:
     """One step of gradient descent in place, θ ← θ − η ∂C/∂θ (chapter 5). Returns C before the step."""
-    lr = check_positive_finite(learning_rate, "learning_rate")
+    eta = check_positive_finite(eta, "eta (learning rate)")
     p = _check_params(params)
     x = _check_x(x, p)
-    return _step(p, x, _check_y(y, x.shape[0], p.layer_sizes[-1]), lr)
+    return _step(p, x, _check_y(y, x.shape[0], p.layer_sizes[-1]), eta)
 
 
 def deep_predict(params: DeepParams, x) -> np.ndarray:
@@ -422,36 +422,6 @@ def dead_unit_fraction(params: DeepParams, x) -> np.ndarray:
 
 # --- training ----------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class DeepHistory:
-    """What ``train_deep`` records before training (index 0) and after each epoch (chapter 5).
-
-    loss_train, acc_train (epochs + 1,); loss_test, acc_test the same or None
-    without a test set; grad_norms (epochs + 1, L): ‖∂C/∂W^ℓ‖ of the mean
-    cost over the whole training set, per layer.
-    """
-
-    loss_train: np.ndarray
-    acc_train: np.ndarray
-    loss_test: Optional[np.ndarray]
-    acc_test: Optional[np.ndarray]
-    grad_norms: np.ndarray
-    learning_rate: float
-    batch_size: int
-
-    @property
-    def epochs(self) -> int:
-        return len(self.loss_train) - 1
-
-    def epochs_to(self, target: float, on: str = "test") -> Optional[int]:
-        """The first epoch whose accuracy (``on`` = "test" or "train") reaches ``target``, or None."""
-        acc = self.acc_test if on == "test" else self.acc_train
-        if acc is None:
-            raise ValueError("no test set was given to train_deep; use on='train'")
-        hits = np.flatnonzero(acc >= target)
-        return int(hits[0]) if hits.size else None
-
-
 def _one_blas_thread():
     """Run the small matrix products of training on one BLAS thread.
 
@@ -466,51 +436,40 @@ def _one_blas_thread():
     return threadpool_limits(limits=1, user_api="blas")
 
 
-def train_deep(params: DeepParams, X, y, epochs, batch_size, learning_rate, rng,
+def train_deep(params: DeepParams, X, y, epochs, batch_size, eta, rng,
                X_val=None, y_val=None, progress: Optional[Callable[[int, int], None]] = None):
-    """Mini-batch gradient descent on the mean cross-entropy (chapter 5). Returns (trained params, DeepHistory).
+    """Mini-batch gradient descent on the mean cross-entropy (chapter 5). Returns (trained params, TrainingHistory).
 
     X (n, d_0), y (n,) labels; ``params`` is not modified (a copy is trained).
-    ``rng`` shuffles the rows every epoch, so a run is reproducible. After
-    every epoch the loss, the accuracy and the per-layer gradient norms on the
-    training set are recorded (and loss and accuracy on X_val, y_val if given).
+    ``rng`` shuffles the rows every epoch (``minibatches``, as chapter 4's
+    ``train`` does), so a run is reproducible. After every epoch the loss, the
+    accuracy and the per-layer gradient norms on the training set are recorded
+    (and loss and accuracy on X_val, y_val if given, as loss_val and acc_val).
     ``progress(epoch, epochs)`` is called after each epoch.
     """
-    lr = check_positive_finite(learning_rate, "learning_rate")
+    eta = check_positive_finite(eta, "eta (learning rate)")
     epochs, batch_size = check_training_options(epochs, batch_size, rng, X_val, y_val, progress)
     params = _check_params(params).copy()
     n_classes = params.layer_sizes[-1]
     X = _check_x(X, params, "X")
     y = _check_y(y, X.shape[0], n_classes)
-    has_val = X_val is not None
-    if has_val:
+    if X_val is not None:
         X_val = _check_x(X_val, params, "X_val")
         y_val = _check_y(y_val, X_val.shape[0], n_classes, "y_val")
-    rec = {"loss_train": [], "acc_train": [], "loss_test": [], "acc_test": [], "grad_norms": []}
 
-    def record():
+    def evaluate():
         cache = _forward(params, X)
-        rec["loss_train"].append(_loss(cache, y))
-        rec["acc_train"].append(accuracy(y, np.argmax(cache.zs[-1], axis=1)))
-        rec["grad_norms"].append(layer_gradient_norms(_backward(params, cache, y)))
-        if has_val:
-            cache = _forward(params, X_val)
-            rec["loss_test"].append(_loss(cache, y_val))
-            rec["acc_test"].append(accuracy(y_val, np.argmax(cache.zs[-1], axis=1)))
+        record = {"loss_train": _loss(cache, y), "acc_train": accuracy(y, np.argmax(cache.zs[-1], axis=1))}
+        if X_val is not None:
+            cache_val = _forward(params, X_val)
+            record["loss_val"] = _loss(cache_val, y_val)
+            record["acc_val"] = accuracy(y_val, np.argmax(cache_val.zs[-1], axis=1))
+        record["grad_norms"] = layer_gradient_norms(_backward(params, cache, y))
+        return record
 
-    n = X.shape[0]
+    def step(rows):
+        _step(params, X[rows], y[rows], eta)
+
     with _one_blas_thread():
-        record()
-        for epoch in range(1, epochs + 1):
-            order = rng.permutation(n)
-            for start in range(0, n, batch_size):
-                rows = order[start:start + batch_size]
-                _step(params, X[rows], y[rows], lr)
-            record()
-            if not np.isfinite(rec["loss_train"][-1]):
-                raise ValueError(f"training diverged at epoch {epoch} (the cost is not finite); "
-                                 f"lower learning_rate = {lr}")
-            if progress is not None:
-                progress(epoch, epochs)
-    arrays = {k: (np.array(v) if v else None) for k, v in rec.items()}
-    return params, DeepHistory(**arrays, learning_rate=lr, batch_size=batch_size)
+        history = run_epochs(step, evaluate, X.shape[0], epochs, batch_size, rng, progress, eta=eta)
+    return params, history

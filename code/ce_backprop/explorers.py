@@ -198,7 +198,7 @@ def training_start(hidden: int, seed: int, epochs: int, n_inputs: int = 64, n_ou
     """The random start of ``training_explorer``'s run: the initial parameters and each epoch's row order (chapter 4).
 
     Exactly what the explorer's ``train`` call draws from ``np.random.default_rng(seed)``:
-    first ``network_init``, then one ``rng.permutation(n_train)`` per epoch. The book's
+    first ``network_init``, then one ``rng.permutation(n_train)`` per epoch (``minibatches``). The book's
     site ships them to the page, which then trains from the same start as the notebook.
     Returns (NetworkParams, orders of shape (epochs, n_train)).
     """
@@ -217,7 +217,7 @@ def deep_start(depth: int, width: int, seed: int, epochs: int, n_inputs: int = 6
 
     ``deep_init`` draws each layer's weights as s·z from standard normals z, layer
     by layer, so the same seed and depth give the same z for every choice of s;
-    then ``train_deep`` draws one ``rng.permutation(n_train)`` per epoch. Returns
+    then ``train_deep`` draws one ``rng.permutation(n_train)`` per epoch (``minibatches``). Returns
     (the standard normals of all layers, one after the other, orders (epochs, n_train)).
     The book's site ships them to the page, which then trains from the notebook's start.
     """
@@ -273,15 +273,15 @@ def training_explorer(hidden=32, eta=0.5, epochs=10, cost="cross_entropy", batch
         def figure(t):
             fig, (ax_l, ax_a) = plt.subplots(1, 2, figsize=(9.5, 3.4))
             ax_l.plot(ep, hist.loss_train, label=t("训练集", "training set"))
-            ax_l.plot(ep, hist.loss_test, label=t("验证集", "validation set"))
+            ax_l.plot(ep, hist.loss_val, label=t("验证集", "validation set"))
             ax_l.set_xlabel(t("轮数", "epoch"))
             ax_l.set_ylabel(t("代价 C", "cost C"))
             ax_a.plot(ep, hist.acc_train, label=t("训练集", "training set"))
-            ax_a.plot(ep, hist.acc_test, label=t("验证集", "validation set"))
+            ax_a.plot(ep, hist.acc_val, label=t("验证集", "validation set"))
             ax_a.set_ylim(0, 1)
             ax_a.set_xlabel(t("轮数", "epoch"))
             ax_a.set_ylabel(t("准确率", "accuracy"))
-            ax_a.set_title(t(f"验证准确率 = {hist.acc_test[-1]:.2%}", f"validation accuracy = {hist.acc_test[-1]:.2%}"))
+            ax_a.set_title(t(f"验证准确率 = {hist.acc_val[-1]:.2%}", f"validation accuracy = {hist.acc_val[-1]:.2%}"))
             for ax in (ax_l, ax_a):
                 ax.legend()
             fig.tight_layout()

@@ -17,15 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import as_float_array, check_count, check_positive_finite
+from ._checks import as_float_array, check_count, check_positive_finite, check_rng
 from .activations import sigmoid
 from .binary_cross_entropy import binary_cross_entropy_with_logits
-
-
-def _check_rng(rng) -> np.random.Generator:
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {type(rng).__name__}")
-    return rng
 
 
 def _check_params(W, b):
@@ -61,7 +55,7 @@ def multilabel_init(n_features, n_labels, rng):
     k = check_count(n_labels, "n_labels")
     if d == 0 or k == 0:
         raise ValueError(f"n_features and n_labels must be >= 1, got {d} and {k}")
-    rng = _check_rng(rng)
+    rng = check_rng(rng)
     return rng.normal(0.0, 1.0 / np.sqrt(d), size=(d, k)), np.zeros(k)
 
 
@@ -123,7 +117,7 @@ def train_multilabel(X, Y, eta, epochs, rng, batch_size=None, W=None, b=None
     """
     eta = check_positive_finite(eta, "eta (learning rate)")
     epochs = check_count(epochs, "epochs")
-    rng = _check_rng(rng)
+    rng = check_rng(rng)
     X = as_float_array(X, "X").astype(np.float64)
     if X.ndim != 2 or X.shape[0] == 0:
         raise ValueError(f"X must have shape (n, d), n >= 1, got {X.shape}")

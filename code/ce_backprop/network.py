@@ -37,8 +37,9 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from ._checks import as_float_array, check_count, check_positive_finite
-from .activations import sigmoid
+from ._checks import as_float_array, check_count, check_positive_finite, check_rng
+from .activations import sigmoid_trusted
+from .binary_cross_entropy import binary_cross_entropy_with_logits
 from .softmax import log_softmax, one_hot
 
 #: The costs the network can be trained with.
@@ -101,8 +102,7 @@ def network_init(n_inputs, n_hidden, n_outputs, rng, dtype=np.float64, scale=1.0
                  ((n_inputs, "n_inputs"), (n_hidden, "n_hidden"), (n_outputs, "n_outputs")))
     if min(d0, d1, K) == 0:
         raise ValueError(f"n_inputs, n_hidden and n_outputs must be >= 1, got {d0}, {d1}, {K}")
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {type(rng).__name__}")
+    check_rng(rng)
     dtype = np.dtype(dtype)
     if dtype not in (np.float32, np.float64):
         raise ValueError(f"dtype must be float32 or float64, got {dtype}")
@@ -157,14 +157,18 @@ def network_forward(params: NetworkParams, x, cost="cross_entropy") -> ForwardCa
     instead of the softmax.
     """
     p = _check_params(params, cost)
-    x = _check_x(x, p)
+    return _forward(p, _check_x(x, p), cost)
+
+
+def _forward(p: NetworkParams, x: np.ndarray, cost: str) -> ForwardCache:
+    """The forward pass on checked input (``network_forward`` checks it; ``train`` once per run)."""
     z1 = x @ p.W1 + p.b1                       # (M, d0) @ (d0, d1) + (d1,) -> (M, d1)
-    h1 = sigmoid(z1)                           # (M, d1)
+    h1 = sigmoid_trusted(z1)                   # (M, d1)
     z2 = h1 @ p.W2 + p.b2                      # (M, d1) @ (d1, K) + (K,) -> (M, K)
     if cost == "cross_entropy":
         a2 = np.exp(log_softmax(z2, axis=1))   # A = softmax(z2), rows sum to 1
     else:
-        a2 = sigmoid(z2)                       # one sigmoid per output
+        a2 = sigmoid_trusted(z2)               # one sigmoid per output
     return ForwardCache(x, z1, h1, z2, a2)
 
 
@@ -210,8 +214,7 @@ def network_cost(cache: ForwardCache, y, cost="cross_entropy") -> float:
     if cost == "cross_entropy":
         return float(-np.sum(Y * log_softmax(cache.z2, axis=1)) / M)
     if cost == "binary_cross_entropy":
-        z = cache.z2                                # max(z, 0) − zY + ln(1 + e^{−|z|}) per entry
-        return float(np.sum(np.maximum(z, 0) - z * Y + np.log1p(np.exp(-np.abs(z)))) / M)
+        return binary_cross_entropy_with_logits(cache.z2, Y)   # from the logits (chapter 2), mean over the M rows
     return float(0.5 * np.sum((cache.a2 - Y) ** 2) / M)
 
 
@@ -227,7 +230,7 @@ def network_step(params: NetworkParams, x, y, eta, cost="cross_entropy") -> floa
     step. x (M, d0), y labels (M,).
     """
     eta = check_positive_finite(eta, "eta (learning rate)")
-    cache = network_forward(params, x, cost)
+    cache = network_forward(params, x, cost)   # checks params and x
     loss = network_cost(cache, y, cost)
     grads = network_backward(params, cache, y, cost)
     for (_, p), (_, g) in zip(params, grads):

@@ -65,9 +65,14 @@ def logsumexp(z, axis=-1):
     """
     z = _logits_array(z, "z")
     axis = _check_axis(axis, z, "z")
-    m = np.max(z, axis=axis, keepdims=True)
-    out = m + np.log(np.sum(np.exp(z - m), axis=axis, keepdims=True))
-    return scalar_or_array(np.squeeze(out, axis=axis))
+    return scalar_or_array(np.squeeze(logsumexp_kept(z, axis), axis=axis))
+
+
+def logsumexp_kept(z: np.ndarray, axis: int) -> np.ndarray:
+    """m + ln Σ_k e^{z_k − m} along ``axis``, kept as a dimension of size 1: the computation of
+    ``logsumexp`` on trusted input (chapter 3), which chapter 5's network also runs for its loss."""
+    m = z.max(axis=axis, keepdims=True)       # the methods, not np.max/np.sum: less overhead per call
+    return m + np.log(np.exp(z - m).sum(axis=axis, keepdims=True))
 
 
 def softmax(z, axis=-1):

@@ -3,19 +3,23 @@
 Each epoch shuffles the training rows with ``rng``, cuts them into mini-batches
 of ``batch_size`` rows (the last may be smaller) and takes one step
 θ ← θ − η ∂C/∂θ per batch with the gradients of ``network_backward``. After
-every epoch the cost and the accuracy on the training set (and on a test set,
-if one is given) are recorded.
+every epoch the cost and the accuracy on the training set (and on a held-out
+set, if one is given) are recorded. ``minibatches``, ``run_epochs`` and
+``TrainingHistory`` are the loop and the record that chapter 5's ``train_deep``
+shares.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional
 
 import numpy as np
 
-from ._checks import as_float_array, check_count, check_labels, check_positive_finite, check_training_options
+from ._checks import (as_float_array, check_count, check_labels, check_positive_finite, check_rng,
+                      check_training_options)
 from .network import NetworkParams, network_backward, network_cost, network_forward
+from .network import _forward as network_forward_trusted
 from .softmax import one_hot
 
 
@@ -44,22 +48,93 @@ def confusion_matrix(y_true, y_pred, num_classes) -> np.ndarray:
 
 @dataclass(frozen=True)
 class TrainingHistory:
-    """What ``train`` records, before training (index 0) and after each epoch: arrays (epochs + 1,).
+    """What ``train`` (chapter 4) and ``train_deep`` (chapter 5) record, before training (index 0)
+    and after each epoch: arrays (epochs + 1,).
 
-    ``loss_test`` and ``acc_test`` are None when no test set was given.
+    ``loss_val`` and ``acc_val`` are the cost and accuracy on the held-out set
+    ``X_val, y_val`` (None when none was given). ``grad_norms`` (epochs + 1, L)
+    holds ‖∂C/∂W^ℓ‖ of the mean cost over the whole training set, per layer
+    (``train_deep`` records it; ``train`` leaves it None). ``eta`` is the
+    learning rate η, ``cost`` the cost that was minimised.
     """
 
     loss_train: np.ndarray
     acc_train: np.ndarray
-    loss_test: Optional[np.ndarray]
-    acc_test: Optional[np.ndarray]
-    cost: str
     eta: float
     batch_size: int
+    loss_val: Optional[np.ndarray] = None
+    acc_val: Optional[np.ndarray] = None
+    cost: str = "cross_entropy"
+    grad_norms: Optional[np.ndarray] = None
 
     @property
     def epochs(self) -> int:
         return len(self.loss_train) - 1
+
+    def epochs_to(self, target: float, on: str = "val") -> Optional[int]:
+        """The first epoch whose accuracy (``on`` = "val" or "train") reaches ``target``, or None."""
+        if on not in ("val", "train"):
+            raise ValueError(f"on must be 'val' or 'train', got {on!r}")
+        acc = self.acc_val if on == "val" else self.acc_train
+        if acc is None:
+            raise ValueError("no held-out set (X_val, y_val) was given to the training; use on='train'")
+        hits = np.flatnonzero(acc >= target)
+        return int(hits[0]) if hits.size else None
+
+    # The chapters' notebooks still read the held-out columns by their old names until
+    # /tmp/coord/lib_nb_rewrite.py has been applied to them; then delete these two.
+    @property
+    def loss_test(self) -> Optional[np.ndarray]:
+        """Old name of ``loss_val``."""
+        return self.loss_val
+
+    @property
+    def acc_test(self) -> Optional[np.ndarray]:
+        """Old name of ``acc_val``."""
+        return self.acc_val
+
+
+def minibatches(n, batch_size, rng) -> Iterator[np.ndarray]:
+    """The row indices of one epoch's mini-batches (chapters 4 and 5).
+
+    Draws one ``rng.permutation(n)`` and cuts it into consecutive batches of
+    ``batch_size`` rows; the last batch may be smaller. The training loops of
+    chapters 4 and 5 draw their shuffles here, one permutation per epoch, so a
+    seed gives the same run in the notebooks and in the site's explorers
+    (``explorers.training_start`` and ``deep_start`` draw the same stream).
+    """
+    n = check_count(n, "n")
+    batch_size = check_count(batch_size, "batch_size")
+    if batch_size == 0:
+        raise ValueError("batch_size must be >= 1")
+    order = check_rng(rng).permutation(n)
+    return (order[start:start + batch_size] for start in range(0, n, batch_size))
+
+
+def run_epochs(step: Callable[[np.ndarray], None], evaluate: Callable[[], dict], n: int, epochs: int,
+               batch_size: int, rng, progress=None, **settings) -> TrainingHistory:
+    """The mini-batch gradient-descent loop that ``train`` and ``train_deep`` share (chapters 4 and 5).
+
+    ``evaluate()`` returns the record of the current parameters (a dict of
+    ``TrainingHistory`` fields: loss_train, acc_train and, if measured, loss_val,
+    acc_val, grad_norms); it runs before training and after each epoch.
+    ``step(rows)`` takes one step of gradient descent, in place, on the rows of
+    one mini-batch of ``minibatches(n, batch_size, rng)``. ``settings`` (``eta``,
+    and ``cost`` where it is not the cross-entropy) go into the history. Raises ``ValueError`` as soon as the
+    training cost is not finite. Inputs are trusted (the callers validate them).
+    """
+    records = [evaluate()]
+    for epoch in range(1, epochs + 1):
+        for rows in minibatches(n, batch_size, rng):
+            step(rows)
+        records.append(evaluate())
+        if not np.isfinite(records[-1]["loss_train"]):
+            raise ValueError(f"training diverged at epoch {epoch} (the cost is not finite); "
+                             f"lower eta = {settings['eta']}")
+        if progress is not None:
+            progress(epoch, epochs)
+    columns = {name: np.array([record[name] for record in records]) for name in records[0]}
+    return TrainingHistory(**columns, batch_size=batch_size, **settings)
 
 
 def _evaluate(params, X, y, cost):
@@ -75,7 +150,7 @@ def train(params: NetworkParams, X, y, epochs, batch_size, eta, rng, cost="cross
     trained). ``rng`` (np.random.default_rng) shuffles the rows each epoch, so
     a run is reproducible. ``progress(epoch, epochs)`` is called after each epoch.
     X_val, y_val: an optional held-out set (validation or test) that is only evaluated,
-    never trained on; its cost and accuracy are recorded as loss_test and acc_test.
+    never trained on; its cost and accuracy are recorded as loss_val and acc_val.
     """
     eta = check_positive_finite(eta, "eta (learning rate)")
     epochs, batch_size = check_training_options(epochs, batch_size, rng, X_val, y_val, progress)
@@ -86,32 +161,19 @@ def train(params: NetworkParams, X, y, epochs, batch_size, eta, rng, cost="cross
         raise ValueError(f"X must have shape (n, Dx) with one row per label in y: X {X.shape}, y {y.shape}")
     X = X.astype(getattr(params, "dtype", np.float64), copy=False)
     one_hot(y, params.shape[2])  # labels in range, or a ValueError naming them
-    has_val = X_val is not None
-    history = {"loss_train": [], "acc_train": [], "loss_test": [], "acc_test": []}
 
-    def record():
+    def evaluate():
         loss, acc = _evaluate(params, X, y, cost)
-        history["loss_train"].append(loss)
-        history["acc_train"].append(acc)
-        if has_val:
-            loss, acc = _evaluate(params, X_val, y_val, cost)
-            history["loss_test"].append(loss)
-            history["acc_test"].append(acc)
+        record = {"loss_train": loss, "acc_train": acc}
+        if X_val is not None:
+            record["loss_val"], record["acc_val"] = _evaluate(params, X_val, y_val, cost)
+        return record
 
-    record()
-    n = X.shape[0]
-    for epoch in range(1, epochs + 1):
-        order = rng.permutation(n)
-        for start in range(0, n, batch_size):
-            rows = order[start:start + batch_size]
-            xb, yb = X[rows], y[rows]
-            grads = network_backward(params, network_forward(params, xb, cost), yb, cost)
-            for (_, p), (_, g) in zip(params, grads):
-                p -= eta * g
-        record()
-        if not np.isfinite(history["loss_train"][-1]):
-            raise ValueError(f"training diverged at epoch {epoch} (cost is not finite); lower eta = {eta}")
-        if progress is not None:
-            progress(epoch, epochs)
-    arrays = {k: (np.array(v) if v else None) for k, v in history.items()}
-    return params, TrainingHistory(**arrays, cost=cost, eta=eta, batch_size=batch_size)
+    def step(rows):                            # X and params were checked by the first evaluate()
+        xb, yb = X[rows], y[rows]
+        grads = network_backward(params, network_forward_trusted(params, xb, cost), yb, cost)
+        for (_, p), (_, g) in zip(params, grads):
+            p -= eta * g
+
+    history = run_epochs(step, evaluate, X.shape[0], epochs, batch_size, rng, progress, eta=eta, cost=cost)
+    return params, history

@@ -4,7 +4,9 @@ A chapter's exercise hands the learner's function to a checker such as
 ``cb.exercises.check_stable_bce(my_bce)``. The checker runs it on a list of
 ``Case``s whose expected values come from the library's own, independently
 tested implementation, and returns its verdict: a pass, or a hint that names
-the first failing case (its shape, large logits, a sign, ...). The verdict is a
+the first failing case (its shape, large logits, a sign, ...). A case lists the
+usual wrong answers with their hints (``mistakes``), so that a verdict names
+the learner's mistake; every chapter's checkers name mistakes this one way. The verdict is a
 ``cb.Bilingual`` (:attr:`ExerciseResult.text`): shown as a cell's value or
 printed, each edition of the book keeps its own language.
 
@@ -56,19 +58,29 @@ class Hint:
 
 @dataclass(frozen=True)
 class Case:
-    """One input to try and the answer it must give.
+    """One input to try, the answer it must give, and the usual wrong answers.
 
     ``args`` go to the learner's function; ``expected`` is the right result (an
-    array, a number, or a tuple of them). ``hint`` says what failing this case
-    usually means. ``rtol`` and ``atol`` are the tolerance of the comparison.
+    array, a number, or a tuple of them). ``hint`` says what a wrong result
+    usually means (for a tuple of results it may be a tuple, one hint per result).
+    ``mistakes`` are the usual wrong answers, ``((wrong value, Hint), ...)``: a
+    result that matches a wrong value gets that value's hint; for a tuple of
+    results, ``mistakes`` holds one such tuple per result. ``outputs`` names the
+    results (e.g. ``("dW", "db", "dA_prev")``, or ``("db",)`` for one), so that
+    the verdict says which one is wrong. ``nonfinite`` is the hint for a result
+    with NaN or inf where the answer is finite (by default, that it has them).
+    ``rtol`` and ``atol`` are the tolerance of every comparison.
     """
 
     name: "str | Bilingual"
     args: tuple
     expected: Any
-    hint: Hint
+    hint: "Hint | tuple[Hint, ...]"
     rtol: float = 1e-7
     atol: float = 1e-10
+    mistakes: tuple = ()
+    outputs: tuple = ()
+    nonfinite: "Hint | None" = None
 
 
 @dataclass(frozen=True)
@@ -117,34 +129,61 @@ _NONFINITE = Hint("返回了 NaN 或 inf", "the result contains NaN or inf")
 _RAISED = Hint("函数抛出了异常", "the function raised an exception")
 
 
-def _compare(got, expected, case: Case) -> tuple[Hint, Bilingual] | None:
+def _named(output: str, zh: str, en: str) -> Bilingual:
+    """Details of a failure, prefixed with the result's name when the case names its results."""
+    return Bilingual(f"{output}{zh}", f"{output}: {en}") if output else Bilingual(zh, en)
+
+
+def _close(got: np.ndarray, value, case: Case) -> bool:
+    value = np.asarray(value, dtype=np.float64)
+    return got.shape == value.shape and bool(np.allclose(got, value, rtol=case.rtol, atol=case.atol))
+
+
+def _compare(got, expected, case: Case, hint: Hint, mistakes=(), output: str = ""):
     """None when ``got`` matches ``expected``; otherwise (hint, details)."""
     if isinstance(expected, tuple):
+        names = case.outputs if len(case.outputs) == len(expected) else ("",) * len(expected)
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
             n = len(got) if isinstance(got, (tuple, list)) else 1
-            return _SHAPE, Bilingual(f"应返回{len(expected)}个结果，实际返回{n}个", f"expected {len(expected)} results, got {n}")
-        for g, e in zip(got, expected):
-            found = _compare(g, e, case)
+            listed = ", ".join(names)
+            return _SHAPE, (Bilingual(f"应返回{len(expected)}个结果（{listed}），实际返回{n}个",
+                                      f"expected {len(expected)} results ({listed}), got {n}") if any(names) else
+                            Bilingual(f"应返回{len(expected)}个结果，实际返回{n}个", f"expected {len(expected)} results, got {n}"))
+        hints = hint if isinstance(hint, tuple) else (hint,) * len(expected)
+        wrongs = mistakes if mistakes else ((),) * len(expected)
+        for g, e, h, m, name in zip(got, expected, hints, wrongs, names):
+            found = _compare(g, e, case, h, m, name)
             if found:
                 return found
         return None
     try:
         g = np.asarray(got, dtype=np.float64)
     except (TypeError, ValueError):
-        return _SHAPE, Bilingual(f"应返回数或数组，实际返回{type(got).__name__}", f"expected a number or an array, got {type(got).__name__}")
+        kind = type(got).__name__
+        return _SHAPE, _named(output, f"应返回数或数组，实际返回{kind}", f"expected a number or an array, got {kind}")
+    if _close(g, expected, case):
+        return None
+    for wrong, wrong_hint in mistakes:
+        if _close(g, wrong, case):
+            return wrong_hint, output or _difference(g, expected)
     e = np.asarray(expected, dtype=np.float64)
     if g.shape != e.shape:
-        return _SHAPE, Bilingual(f"形状应为{e.shape}，实际为{g.shape}", f"expected shape {e.shape}, got {g.shape}")
+        return _SHAPE, _named(output, f"的形状应为{e.shape}，实际为{g.shape}" if output else f"形状应为{e.shape}，实际为{g.shape}",
+                              f"expected shape {e.shape}, got {g.shape}")
     if not np.isfinite(g).all() and np.isfinite(e).all():
-        return _NONFINITE, ""
-    if not np.allclose(g, e, rtol=case.rtol, atol=case.atol):
-        worst = float(np.max(np.abs(g - e)))
-        return case.hint, Bilingual(f"与正确答案的最大差：{worst:.2e}", f"largest difference from the right answer: {worst:.2e}")
-    return None
+        if case.nonfinite is not None:
+            return case.nonfinite, _NONFINITE.text
+        return _NONFINITE, output
+    return hint, _difference(g, e, output)
+
+
+def _difference(got: np.ndarray, expected, output: str = "") -> Bilingual:
+    worst = float(np.max(np.abs(got - np.asarray(expected, dtype=np.float64))))
+    return _named(output, f"与正确答案的最大差：{worst:.2e}", f"largest difference from the right answer: {worst:.2e}")
 
 
 def run_cases(exercise: str, fn: Callable, cases: Sequence[Case]) -> ExerciseResult:
-    """Run ``fn`` on every case, stopping at the first that fails."""
+    """Run ``fn`` on every case, stopping at the first that fails (used by every chapter's checkers)."""
     if not callable(fn):
         raise ValueError(f"the answer to '{exercise}' must be a function, got {type(fn).__name__}")
     for i, case in enumerate(cases, start=1):
@@ -154,7 +193,8 @@ def run_cases(exercise: str, fn: Callable, cases: Sequence[Case]) -> ExerciseRes
                 got = fn(*args)
         except Exception as exc:  # the learner's code: report, don't crash the notebook
             return ExerciseResult(exercise, False, i, case.name, _RAISED, f"{type(exc).__name__}: {exc}")
-        found = _compare(got, case.expected, case)
+        output = case.outputs[0] if len(case.outputs) == 1 and not isinstance(case.expected, tuple) else ""
+        found = _compare(got, case.expected, case, case.hint, case.mistakes, output)
         if found:
             hint, details = found
             return ExerciseResult(exercise, False, i, case.name, hint, details)

@@ -57,23 +57,15 @@ _QUARTIC_SIGN = Hint("符号反了：对(a−y)⁴/4求导得(a−y)³，不是(
 _POWER = Hint("幂次不对：∂C/∂a=(a−y)³", "wrong power: ∂C/∂a = (a − y)³")
 
 
-def _diagnose_quartic(fn, a, y, z) -> Hint:
-    """Name the usual mistake that matches what ``fn`` returns (the hint of the failing case)."""
-    try:
-        with np.errstate(all="ignore"):
-            got = np.asarray(fn(a.copy(), y.copy(), z.copy()), dtype=np.float64)
-    except Exception:  # run_cases reports the exception itself
-        return _POWER
-    suspects = [
-        (_QUARTIC_SIGN, -_quartic_delta_exact(a, y, z)),
-        (_NO_SIGMA_PRIME, (a - y) ** 3),
-        (_POWER, (a - y) * _sigmoid_prime_exact(z)),
-    ]
-    for hint, value in suspects:
-        if got.shape == value.shape and np.allclose(got, value, rtol=1e-6, atol=1e-12):
-            return hint
-    return Hint("δ=∂C/∂a·∂a/∂z，其中∂C/∂a=(a−y)³、∂a/∂z=σ′(z)",
-                "δ = ∂C/∂a · ∂a/∂z with ∂C/∂a = (a − y)³ and ∂a/∂z = σ′(z)")
+_QUARTIC_GENERAL = Hint("δ=∂C/∂a·∂a/∂z，其中∂C/∂a=(a−y)³、∂a/∂z=σ′(z)",
+                        "δ = ∂C/∂a · ∂a/∂z with ∂C/∂a = (a − y)³ and ∂a/∂z = σ′(z)")
+
+
+def _quartic_case(name, a, y, z) -> Case:
+    mistakes = ((-_quartic_delta_exact(a, y, z), _QUARTIC_SIGN),
+                ((a - y) ** 3, _NO_SIGMA_PRIME),
+                ((a - y) * _sigmoid_prime_exact(z), _POWER))
+    return Case(name, (a, y, z), _quartic_delta_exact(a, y, z), _QUARTIC_GENERAL, mistakes=mistakes)
 
 
 def check_quartic_delta(fn) -> ExerciseResult:
@@ -82,10 +74,8 @@ def check_quartic_delta(fn) -> ExerciseResult:
     z = np.concatenate([[0.0, 1.5], rng.uniform(-4, 4, 4)])
     y = np.concatenate([[1.0, 0.0], rng.uniform(0, 1, 4)])
     a = 1.0 / (1.0 + np.exp(-z))
-    cases = []
-    for name, idx in [("one sample, z = 1.5, y = 0", [1]), ("six samples", slice(None))]:
-        args = (a[idx], y[idx], z[idx])
-        cases.append(Case(name, args, _quartic_delta_exact(*args), _diagnose_quartic(fn, *args)))
+    cases = [_quartic_case(name, a[idx], y[idx], z[idx])
+             for name, idx in [("one sample, z = 1.5, y = 0", [1]), ("six samples", slice(None))]]
     return run_cases("四次代价的δ · δ of the quartic cost", fn, cases)
 
 

@@ -14,12 +14,13 @@ axis, a missing 1/M, a missing σ′) and names the one it matches.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable
 
 import numpy as np
 
-from ._harness import _NONFINITE, _RAISED, _SHAPE, Case, ExerciseResult, Hint, run_cases  # noqa: F401
+from ..activations import sigmoid
+from ..softmax import softmax
+from ._harness import Case, ExerciseResult, Hint, run_cases
 
 __all__ = ["check_bias_gradient", "check_layer_backward", "check_three_layer_backward"]
 
@@ -46,65 +47,6 @@ BACK_THROUGH_W = Hint("传回上一层要乘Wᵀ：dA_prev = dZ Wᵀ",
 WRONG_SIGN = Hint("符号反了：输出层的δ是A − Y，不是Y − A", "the sign is flipped: the output δ is A − Y, not Y − A")
 
 
-@dataclass(frozen=True)
-class _Case:
-    """A case whose outputs are named, with the usual wrong answers for each output."""
-
-    name: str
-    args: tuple
-    expected: tuple                       # one array per output
-    outputs: tuple                        # their names, e.g. ("dW", "db", "dA_prev")
-    mistakes: tuple                       # per output: ((wrong value, Hint), ...)
-    hint: Hint                            # when the answer matches no known mistake
-    rtol: float = 1e-7
-    atol: float = 1e-12
-
-
-def _matches(got: np.ndarray, value: np.ndarray, case: _Case) -> bool:
-    return got.shape == value.shape and np.allclose(got, value, rtol=case.rtol, atol=case.atol)
-
-
-def _run(exercise: str, fn: Callable, cases: Sequence[_Case], single: bool = False) -> ExerciseResult:
-    if not callable(fn):
-        raise ValueError(f"the answer to '{exercise}' must be a function, got {type(fn).__name__}")
-    for i, case in enumerate(cases, start=1):
-        args = tuple(np.copy(a) if isinstance(a, np.ndarray) else a for a in case.args)
-        try:
-            with np.errstate(all="ignore"):
-                got = fn(*args)
-        except Exception as exc:  # the learner's code: report, don't crash the notebook
-            return ExerciseResult(exercise, False, i, case.name, _RAISED, f"{type(exc).__name__}: {exc}")
-        got = (got,) if single else got
-        if not isinstance(got, (tuple, list)) or len(got) != len(case.expected):
-            n = len(got) if isinstance(got, (tuple, list)) else 1
-            return ExerciseResult(exercise, False, i, case.name, _SHAPE,
-                                  f"expected {len(case.expected)} results ({', '.join(case.outputs)}), got {n}")
-        for name, g, e, mistakes in zip(case.outputs, got, case.expected, case.mistakes):
-            try:
-                g = np.asarray(g, dtype=np.float64)
-            except (TypeError, ValueError):
-                return ExerciseResult(exercise, False, i, case.name, _SHAPE,
-                                      f"{name}: expected an array, got {type(g).__name__}")
-            if _matches(g, e, case):
-                continue
-            for wrong, hint in mistakes:
-                if _matches(g, wrong, case):
-                    return ExerciseResult(exercise, False, i, case.name, hint, f"{name}")
-            if not np.isfinite(g).all():
-                return ExerciseResult(exercise, False, i, case.name, _NONFINITE, f"{name}")
-            if g.shape != e.shape:
-                return ExerciseResult(exercise, False, i, case.name, _SHAPE,
-                                      f"{name}: expected shape {e.shape}, got {g.shape}")
-            worst = float(np.max(np.abs(g - e)))
-            return ExerciseResult(exercise, False, i, case.name, case.hint,
-                                  f"{name}: largest difference from the right answer: {worst:.2e}")
-    return ExerciseResult(exercise, True, len(cases))
-
-
-def _sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-z))
-
-
 # --- exercise 4.5: bias gradients are column sums --------------------------------
 
 def _bias_case(name, dZ):
@@ -112,8 +54,8 @@ def _bias_case(name, dZ):
     M = dZ.shape[0]
     mistakes = ((dZ.sum(axis=1), WRONG_AXIS), (dZ, NOT_SUMMED), (dZ.sum(axis=0, keepdims=True), KEEPDIMS),
                 (db / M, MEAN_NOT_SUM))
-    return _Case(name, (dZ,), (db,), ("db",), (mistakes,),
-                 Hint("偏置梯度是δ按列求和：db = 1ᵀ δ", "the bias gradient is the column sum of δ: db = 1ᵀ δ"))
+    return Case(name, (dZ,), db, Hint("偏置梯度是δ按列求和：db = 1ᵀ δ", "the bias gradient is the column sum of δ: db = 1ᵀ δ"),
+                atol=1e-12, mistakes=mistakes, outputs=("db",))
 
 
 def check_bias_gradient(fn: Callable) -> ExerciseResult:
@@ -128,7 +70,7 @@ def check_bias_gradient(fn: Callable) -> ExerciseResult:
         _bias_case("a square δ (4 rows, 4 units)", rng.normal(size=(4, 4)) / 4),
         _bias_case("one row (M = 1)", rng.normal(size=(1, 6))),
     ]
-    return _run("偏置梯度 · bias gradient", fn, cases, single=True)
+    return run_cases("偏置梯度 · bias gradient", fn, cases)
 
 
 # --- exercise 4.6: one layer's backward step -------------------------------------
@@ -144,9 +86,10 @@ def _layer_case(name, dZ, a_prev, W):
     )
     if W.shape[0] == W.shape[1]:
         mistakes = (mistakes[0], mistakes[1], mistakes[2] + ((dZ @ W, BACK_THROUGH_W),))
-    return _Case(name, (dZ, a_prev, W), (dW, db, dA), ("dW", "db", "dA_prev"), mistakes,
-                 Hint("对照本章的三个式子：dW = a_prevᵀ dZ，db = 1ᵀ dZ，dA_prev = dZ Wᵀ",
-                      "compare with the three formulas of the chapter: dW = a_prevᵀ dZ, db = 1ᵀ dZ, dA_prev = dZ Wᵀ"))
+    return Case(name, (dZ, a_prev, W), (dW, db, dA),
+                Hint("对照本章的三个式子：dW = a_prevᵀ dZ，db = 1ᵀ dZ，dA_prev = dZ Wᵀ",
+                     "compare with the three formulas of the chapter: dW = a_prevᵀ dZ, db = 1ᵀ dZ, dA_prev = dZ Wᵀ"),
+                atol=1e-12, mistakes=mistakes, outputs=("dW", "db", "dA_prev"))
 
 
 def check_layer_backward(fn: Callable) -> ExerciseResult:
@@ -162,7 +105,7 @@ def check_layer_backward(fn: Callable) -> ExerciseResult:
                                    ("one row (M = 1)", (1, 2, 5))]:
         dZ = rng.normal(size=(M, n_out)) / M
         cases.append(_layer_case(name, dZ, rng.random((M, n_in)), rng.normal(size=(n_in, n_out))))
-    return _run("一层的反向传播 · one layer's backward step", fn, cases)
+    return run_cases("一层的反向传播 · one layer's backward step", fn, cases)
 
 
 # --- exercise 4.7: the backward pass of the three-layer network ------------------
@@ -187,19 +130,18 @@ def _three_layer_case(name, X, A1, A, Y, W2):
         ((dZ2.sum(axis=1), WRONG_AXIS), (dZ2, NOT_SUMMED), (dZ2.sum(axis=0, keepdims=True), KEEPDIMS),
          (M * right[3], MISSING_1_OVER_M), (right[3] / M, MEAN_NOT_SUM), (-right[3], WRONG_SIGN)),
     )
-    return _Case(name, (X, A1, A, Y, W2), right, ("dW1", "db1", "dW2", "db2"), mistakes,
-                 Hint("按第4.2节的五步逐一核对，先从dZ2 = (A − Y)/M开始",
-                      "go through the five steps of section 4.2 one by one, starting from dZ2 = (A − Y)/M"))
+    return Case(name, (X, A1, A, Y, W2), right,
+                Hint("按第4.2节的五步逐一核对，先从dZ2 = (A − Y)/M开始",
+                     "go through the five steps of section 4.2 one by one, starting from dZ2 = (A − Y)/M"),
+                atol=1e-12, mistakes=mistakes, outputs=("dW1", "db1", "dW2", "db2"))
 
 
 def _three_layer_inputs(rng, M, d0, d1, K, weight_scale=1.0):
     X = rng.normal(size=(M, d0))
     W1 = rng.normal(0, weight_scale / np.sqrt(d0), (d0, d1))
     W2 = rng.normal(0, 1 / np.sqrt(d1), (d1, K))
-    A1 = _sigmoid(X @ W1 + rng.normal(0, 0.5, d1))
-    z2 = A1 @ W2 + rng.normal(0, 0.5, K)
-    A = np.exp(z2 - z2.max(axis=1, keepdims=True))
-    A /= A.sum(axis=1, keepdims=True)
+    A1 = sigmoid(X @ W1 + rng.normal(0, 0.5, d1))
+    A = softmax(A1 @ W2 + rng.normal(0, 0.5, K), axis=1)
     Y = np.eye(K)[rng.integers(0, K, M)]
     return X, A1, A, Y, W2
 
@@ -218,4 +160,4 @@ def check_three_layer_backward(fn: Callable) -> ExerciseResult:
         _three_layer_case("large weights: some hidden units saturate", *_three_layer_inputs(rng, 5, 4, 6, 3, 8.0)),
         _three_layer_case("one row (M = 1)", *_three_layer_inputs(rng, 1, 3, 4, 2)),
     ]
-    return _run("三层网络的反向传播 · three-layer backward pass", fn, cases)
+    return run_cases("三层网络的反向传播 · three-layer backward pass", fn, cases)
