@@ -194,8 +194,6 @@ def test_train_and_train_deep_return_the_same_history_type(digits):
     assert (h4.eta, h4.batch_size, h5.eta, h5.batch_size, h5.cost) == (0.5, 32, 0.5, 32, "cross_entropy")
     assert h5.acc_val[0] == cb.accuracy(yv, cb.deep_predict(cb.deep_init((64, 8, 10), np.random.default_rng(0)), Xv))
     assert h4.epochs_to(0.0) == 0 and h4.epochs_to(1.01, on="train") is None
-    # the old names, until /tmp/coord/lib_nb_rewrite.py has rewritten the chapters
-    assert h5.loss_test is h5.loss_val and h5.acc_test is h5.acc_val
     with pytest.raises(ValueError, match="on must be"):
         h4.epochs_to(0.5, on="test")
 

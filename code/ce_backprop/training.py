@@ -81,18 +81,6 @@ class TrainingHistory:
         hits = np.flatnonzero(acc >= target)
         return int(hits[0]) if hits.size else None
 
-    # The chapters' notebooks still read the held-out columns by their old names until
-    # /tmp/coord/lib_nb_rewrite.py has been applied to them; then delete these two.
-    @property
-    def loss_test(self) -> Optional[np.ndarray]:
-        """Old name of ``loss_val``."""
-        return self.loss_val
-
-    @property
-    def acc_test(self) -> Optional[np.ndarray]:
-        """Old name of ``acc_val``."""
-        return self.acc_val
-
 
 def minibatches(n, batch_size, rng) -> Iterator[np.ndarray]:
     """The row indices of one epoch's mini-batches (chapters 4 and 5).
