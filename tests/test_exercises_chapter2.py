@@ -43,14 +43,14 @@ def test_bce_right_answers_pass(fn, capsys):
 
 
 @pytest.mark.parametrize("fn, case, hint", [
-    (lambda z, y: -bce_right(z, y), "y = 1, small logits", "sign"),
-    (lambda z, y: np.maximum(z, 0) - z * y, "y = 1, small logits", "sign"),
-    (lambda z, y: bce_right(z, np.ones_like(y)), "y = 0, small logits", "y = 0"),
-    (lambda z, y: bce_right(z, np.round(y)), "soft targets, shape (2, 2)", "soft target"),
-    (bce_clipped, "large logits, wrong labels", "large |z|"),
-    (bce_naive, "large logits, wrong labels", "NaN or inf"),
-    (bce_no_abs, "large logits, wrong labels", "NaN or inf"),
-    (lambda z, y: np.mean(bce_right(z, y)), "y = 1, small logits", "wrong shape"),
+    (lambda z, y: -bce_right(z, y), "y = 1，logits较小 · y = 1, small logits", "sign"),
+    (lambda z, y: np.maximum(z, 0) - z * y, "y = 1，logits较小 · y = 1, small logits", "sign"),
+    (lambda z, y: bce_right(z, np.ones_like(y)), "y = 0，logits较小 · y = 0, small logits", "y = 0"),
+    (lambda z, y: bce_right(z, np.round(y)), "软目标，形状(2, 2) · soft targets, shape (2, 2)", "soft target"),
+    (bce_clipped, "logits很大，标签相反 · large logits, wrong labels", "large |z|"),
+    (bce_naive, "logits很大，标签相反 · large logits, wrong labels", "NaN or inf"),
+    (bce_no_abs, "logits很大，标签相反 · large logits, wrong labels", "NaN or inf"),
+    (lambda z, y: np.mean(bce_right(z, y)), "y = 1，logits较小 · y = 1, small logits", "wrong shape"),
 ])
 def test_bce_wrong_answers_fail_with_their_hint(fn, case, hint):
     result = cb.exercises.check_bce_with_logits(fn)
@@ -109,8 +109,8 @@ def delta_via_dLda(z, y, beta):  # right on paper, NaN once σ(z) rounds to 0 or
     (lambda z, y, beta: sigmoid(z) - beta * y, "y = 1, β = 3", "β(a − 1)"),
     (lambda z, y, beta: beta * (sigmoid(z) - y), "y = 0, β = 3", "β plays no part"),
     (lambda z, y, beta: np.where(y > 0.5, beta * (sigmoid(z) - 1), sigmoid(z)), "β = 1", "a − y"),
-    (lambda z, y, beta: np.where(y > 0.5, beta, 1.0) * (sigmoid(z) - y), "soft targets, β = 0.5", "soft targets"),
-    (delta_via_dLda, "large logits, β = 2", "NaN or inf"),
+    (lambda z, y, beta: np.where(y > 0.5, beta, 1.0) * (sigmoid(z) - y), "软目标，β = 0.5 · soft targets, β = 0.5", "soft targets"),
+    (delta_via_dLda, "logits很大，β = 2 · large logits, β = 2", "NaN or inf"),
 ])
 def test_weighted_delta_wrong_answers_fail_with_their_hint(fn, case, hint):
     with np.errstate(all="ignore"):
@@ -141,16 +141,16 @@ def test_multilabel_expected_values_match_finite_differences():
 
 
 @pytest.mark.parametrize("fn, case, hint", [
-    (lambda W, b, X, Y: tuple(-g for g in ml_right(W, b, X, Y)), "one sample, one label", "sign"),
-    (lambda W, b, X, Y: tuple(g / Y.shape[1] for g in ml_right(W, b, X, Y)), "one sample, three labels", "1/K"),
-    (lambda W, b, X, Y: tuple(g * len(X) for g in ml_right(W, b, X, Y)), "five samples, three labels",
+    (lambda W, b, X, Y: tuple(-g for g in ml_right(W, b, X, Y)), "一个样本、一个标签 · one sample, one label", "sign"),
+    (lambda W, b, X, Y: tuple(g / Y.shape[1] for g in ml_right(W, b, X, Y)), "一个样本、三个标签 · one sample, three labels", "1/K"),
+    (lambda W, b, X, Y: tuple(g * len(X) for g in ml_right(W, b, X, Y)), "五个样本、三个标签 · five samples, three labels",
      "not divided by M"),
     (lambda W, b, X, Y: (ml_right(W, b, X, Y)[0], (sigmoid(X @ W + b) - Y).sum(axis=0)),
-     "five samples, three labels", "bias gradient"),
+     "五个样本、三个标签 · five samples, three labels", "bias gradient"),
     (lambda W, b, X, Y: (ml_right(W, b, X, Y)[0], (sigmoid(X @ W + b) - Y) / len(X)),
-     "one sample, one label", "wrong shape"),
-    (lambda W, b, X, Y: (ml_right(W, b, X, Y)[0].T, ml_right(W, b, X, Y)[1]), "one sample, one label", "wrong shape"),
-    (lambda W, b, X, Y: ml_right(W, b, X, Y)[0], "one sample, one label", "wrong shape"),
+     "一个样本、一个标签 · one sample, one label", "wrong shape"),
+    (lambda W, b, X, Y: (ml_right(W, b, X, Y)[0].T, ml_right(W, b, X, Y)[1]), "一个样本、一个标签 · one sample, one label", "wrong shape"),
+    (lambda W, b, X, Y: ml_right(W, b, X, Y)[0], "一个样本、一个标签 · one sample, one label", "wrong shape"),
 ])
 def test_multilabel_wrong_answers_fail_with_their_hint(fn, case, hint):
     result = cb.exercises.check_multilabel_gradients(fn)

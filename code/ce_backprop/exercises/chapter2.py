@@ -51,12 +51,12 @@ def check_bce_with_logits(fn):
     y2 = np.array([[0.3, 0.9], [0.5, 0.1]])
     big = np.array([800.0, -800.0, 40.0, -40.0])
     cases = [
-        Case("y = 1, small logits", (z1, np.ones(5)), _bce_per_entry(z1, np.ones(5)), _BCE_SIGN),
-        Case("y = 0, small logits", (z1, np.zeros(5)), _bce_per_entry(z1, np.zeros(5)), _BCE_TARGET),
-        Case("soft targets, shape (2, 2)", (z2, y2), _bce_per_entry(z2, y2), _BCE_SOFT),
-        Case("large logits, wrong labels", (big, np.array([0.0, 1.0, 0.0, 1.0])),
+        Case("y = 1，logits较小 · y = 1, small logits", (z1, np.ones(5)), _bce_per_entry(z1, np.ones(5)), _BCE_SIGN),
+        Case("y = 0，logits较小 · y = 0, small logits", (z1, np.zeros(5)), _bce_per_entry(z1, np.zeros(5)), _BCE_TARGET),
+        Case("软目标，形状(2, 2) · soft targets, shape (2, 2)", (z2, y2), _bce_per_entry(z2, y2), _BCE_SOFT),
+        Case("logits很大，标签相反 · large logits, wrong labels", (big, np.array([0.0, 1.0, 0.0, 1.0])),
              _bce_per_entry(big, np.array([0.0, 1.0, 0.0, 1.0])), _BCE_LARGE, rtol=1e-9),
-        Case("large logits, right labels", (big, np.array([1.0, 0.0, 1.0, 0.0])),
+        Case("logits很大，标签一致 · large logits, right labels", (big, np.array([1.0, 0.0, 1.0, 0.0])),
              _bce_per_entry(big, np.array([1.0, 0.0, 1.0, 0.0])), _BCE_LARGE, atol=1e-12),
     ]
     return run_cases("从logits稳定计算的二元交叉熵 · stable BCE from logits", fn, cases)
@@ -96,8 +96,8 @@ def check_weighted_bce_delta(fn):
         Case("β = 1", (z, soft, 1.0), _weighted_delta(z, soft, 1.0), _W_BETA1),
         Case("y = 1, β = 3", (z, ones, 3.0), _weighted_delta(z, ones, 3.0), _W_POS),
         Case("y = 0, β = 3", (z, zeros, 3.0), _weighted_delta(z, zeros, 3.0), _W_NEG),
-        Case("soft targets, β = 0.5", (z, soft, 0.5), _weighted_delta(z, soft, 0.5), _W_SOFT),
-        Case("large logits, β = 2", (big, big_y, 2.0), _weighted_delta(big, big_y, 2.0), _W_LARGE),
+        Case("软目标，β = 0.5 · soft targets, β = 0.5", (z, soft, 0.5), _weighted_delta(z, soft, 0.5), _W_SOFT),
+        Case("logits很大，β = 2 · large logits, β = 2", (big, big_y, 2.0), _weighted_delta(big, big_y, 2.0), _W_LARGE),
     ]
     return run_cases("加权二元交叉熵的δ · δ of the weighted BCE", fn, cases)
 
@@ -131,9 +131,9 @@ def check_multilabel_gradients(fn):
     labels = case(1, 2, 3)
     samples = case(5, 3, 3)
     cases = [
-        Case("one sample, one label", one[0], one[1], _M_SIGN),
-        Case("one sample, three labels", labels[0], labels[1], _M_K),
+        Case("一个样本、一个标签 · one sample, one label", one[0], one[1], _M_SIGN),
+        Case("一个样本、三个标签 · one sample, three labels", labels[0], labels[1], _M_K),
         # a wrong dW here is a missing 1/n; a right dW with a wrong db is the bias gradient itself
-        Case("five samples, three labels", samples[0], samples[1], (_M_N, _M_B)),
+        Case("五个样本、三个标签 · five samples, three labels", samples[0], samples[1], (_M_N, _M_B)),
     ]
     return run_cases("多标签梯度 · multi-label gradients", fn, cases)
