@@ -7,7 +7,7 @@
   without a chapter number (preface, glossary, errata) keep no numbered
   equations of their own.
 * **Source asides.** Consecutive notebook cells tagged ``source-aside`` become
-  one collapsed ``<details>`` whose summary is the aside's bold title line
+  one collapsed ``<details>`` per aside (each title cell starts a new one) whose summary is the aside's bold title line
   (``**关于原文：… · About the source: …**``), with each half in its language.
   The label above the title (``(aside-chN-topic)=``) stays the anchor.
 * **Explorers on the static site.** An ipywidgets explorer cannot run without a
@@ -448,11 +448,24 @@ def _cell_source(cell: dict) -> str:
     return "".join(src) if isinstance(src, list) else src
 
 
+#: An aside's title cell: an optional label line and one bold line, nothing else.
+_ASIDE_TITLE_RE = re.compile(r"^\s*(?:\([^)\s]+\)=[ \t]*\n\s*)?\*\*[^\n]+\*\*\s*$")
+
+
+def is_aside_title(cell: dict) -> bool:
+    """Whether a cell is an aside's title (``(aside-chN-topic)=`` and ``**关于原文：… · About the source: …**``)."""
+    return cell.get("cell_type") == "markdown" and bool(_ASIDE_TITLE_RE.match(_cell_source(cell)))
+
+
 def mark_asides(nb: dict) -> int:
-    """Put a start and an end marker cell around each run of ``source-aside`` cells."""
+    """Put a start and an end marker cell around each aside: a run of ``source-aside`` cells,
+    which a title cell inside the run also ends (two asides in a row are two asides)."""
     cells, result, runs, in_run = nb.get("cells", []), [], 0, False
     for cell in cells:
         is_aside = ASIDE_TAG in cell.get("metadata", {}).get("tags", [])
+        if is_aside and in_run and is_aside_title(cell):
+            result.append(_marker_cell("end", runs))
+            in_run = False
         if is_aside and not in_run:
             runs += 1
             result.append(_marker_cell("start", runs))

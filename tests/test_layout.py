@@ -237,6 +237,22 @@ def test_aside_cells_get_markers_around_each_run():
     assert kinds == ["y", "start", "x", "x", "end", "y", "start", "x", "end"]
 
 
+def test_two_asides_in_a_row_are_two_asides():
+    """A title cell inside a run of aside cells starts the next aside (ch3, ch4 had theirs
+    folded into the aside before them, their titles a bold line in both languages)."""
+    def aside(source, cell_type="markdown"):
+        return {"cell_type": cell_type, "metadata": {"tags": ["source-aside"]}, "source": source}
+    first = aside("(aside-ch3-distance)=\n**关于原文：距离 · About the source: distance**")
+    second = aside("(aside-ch3-missing-log)=\n**关于原文：$\\ln$丢了 · About the source: the missing $\\ln$**")
+    body, code = aside("Body **with bold** text."), aside("print(1)", "code")
+    bold_body = aside("**A bold line inside the aside**\n\nand more.")
+    nb = {"cells": [first, body, code, second, body, bold_body]}
+    assert layout.mark_asides(nb) == 2
+    kinds = [c["source"].split()[1] if "source-aside-marker" in c["source"] else c for c in nb["cells"]]
+    assert kinds == ["start", first, body, code, "end", "start", second, body, bold_body, "end"]
+    assert len({c["id"] for c in nb["cells"] if "id" in c}) == 4  # each marker cell its own id
+
+
 def _aside_doctree():
     from docutils.frontend import get_default_settings
     from docutils.utils import new_document
