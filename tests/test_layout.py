@@ -472,9 +472,35 @@ def _explorer_problems(page, path: str) -> list[str]:
     return found
 
 
-def _aside_problems(page) -> list[str]:
-    """Source asides are folded, titled in the reader's languages, and open when linked to."""
+#: Asides inside asides, and aside titles that stayed bold paragraphs (two asides in a row
+#: were once folded into one, the second's title a bold line in both languages).
+ASIDES_NESTED = """() => ({
+  nested: [...document.querySelectorAll("details.source-aside details.source-aside")].map(d => d.id),
+  stray: [...document.querySelectorAll(".bd-article p > strong:only-child")]
+    .filter(s => !s.closest("summary") && /^(关于原文|About the source)/.test(s.textContent.trim()))
+    .map(s => s.textContent.trim().slice(0, 60)),
+  titles: [...document.querySelectorAll("details.source-aside > summary")].map(s => ({
+    text: s.textContent.trim(), langs: [...s.querySelectorAll("[lang]")].map(e => e.getAttribute("lang"))})),
+})"""
+
+
+def _aside_problems(page, edition: str = "", path: str = "") -> list[str]:
+    """Source asides are folded, each on its own (none inside another), titled in the
+    edition's languages only, one per label in the notebook, and open when linked to."""
     found = []
+    shape = page.evaluate(ASIDES_NESTED)
+    found += [f"the source aside {i} is inside another aside" for i in shape["nested"]]
+    found += [f"an aside's title is a bold line inside another aside: {t!r}" for t in shape["stray"]]
+    for title in shape["titles"]:
+        if edition == "en" and (re.search(HAN_RE, title["text"]) or "zh-Hans" in title["langs"]):
+            found.append(f"Chinese in an English aside's title: {title['text'][:60]!r}")
+        if edition == "zh" and "en" in title["langs"]:
+            found.append(f"English in a Chinese aside's title: {title['text'][:60]!r}")
+    notebook = ROOT / path.replace(".html", ".ipynb") if path else None
+    if notebook is not None and notebook.exists():
+        labels = re.findall(r"\((aside-[\w-]+)\)=", notebook.read_text(encoding="utf-8"))
+        ids = set(page.eval_on_selector_all("details.source-aside", "ds => ds.map(d => d.id)"))
+        found += [f"the aside {label} is not a folded aside of its own" for label in labels if label not in ids]
     asides = page.eval_on_selector_all("details.source-aside", "ds => ds.map(d => [d.id, d.open, d.querySelectorAll(':scope > summary [lang]').length])")
     for aside_id, is_open, halves in asides:
         if is_open:
@@ -557,7 +583,7 @@ def test_page_fits_and_does_not_pretend(page, base_url, edition, path):
         if tick_px < MIN_TICK_PX:
             problems.append(f"figure …{fig['src']} is shown at {fig['shown']:.0f} of {fig['natural']} px: "
                             f"tick labels about {tick_px:.1f} px")
-    problems += _aside_problems(page)
+    problems += _aside_problems(page, edition, path)
     problems += _explorer_problems(page, path)
     problems += _numbering_problems(page, path)
     _shot(page, edition, path, DESKTOP)
