@@ -570,6 +570,22 @@ def build_asides(app: Sphinx, doctree: nodes.document) -> None:
         marker.parent.remove(marker)
 
 
+# ---------------------------------------------------------------------------
+# Figures
+# ---------------------------------------------------------------------------
+
+#: An image with the width its output's metadata gives (ce_backprop.plotting: the figure's
+#: inches at 96 px each, sized for a phone's column).
+_IMAGE_WIDTH_RE = re.compile(r'(<img\b[^>]*?\sstyle=")width: (\d+(?:\.\d+)?)px;')
+
+
+def figure_widths(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """Each sized image also says its width as ``--figure-width``, so that layout.css can
+    draw it larger on a wider screen (where it is centred) and as it is on a phone."""
+    if "body" in context:
+        context["body"] = _IMAGE_WIDTH_RE.sub(r"\1--figure-width: \2px; width: \2px;", context["body"])
+
+
 def visit_aside_html(self, node):
     self.body.append(self.starttag(node, "details"))
 
@@ -904,6 +920,7 @@ def setup(app: Sphinx):
     app.connect("doctree-read", keep_punctuation_with_math, priority=600)
     app.connect("doctree-read", mark_card_tables, priority=600)
     app.connect("env-get-updated", number_equations_per_chapter, priority=900)  # after Sphinx numbers them
+    app.connect("html-page-context", figure_widths)
     app.connect("build-finished", trim_font_awesome)
     app.connect("build-finished", trim_theme_css)
     app.connect("build-finished", optimise_images)

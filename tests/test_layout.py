@@ -35,9 +35,9 @@ from conftest import CHAPTERS, HTML, ROOT, SHOTS, offline_context
 #: Decoded bytes of a chapter page and everything it loads, in a fresh context.
 PAGE_BUDGET = 2_500_000
 DESKTOP, PHONE = 1280, 390
-#: Tick labels at least 9 px on a desktop: a figure is shown at no less than
-#: 9 px / (10 pt at FIGURE_DPI) of its natural size.
-MIN_TICK_PX, TICK_PT = 9, 10
+#: Tick labels at least 11 px on a desktop, as on a phone: a figure is shown at no less
+#: than 11 px / (10 pt at FIGURE_DPI) of its natural size.
+MIN_TICK_PX, TICK_PT = 11, 10
 
 
 def editions() -> list[str]:
@@ -670,8 +670,17 @@ PHONE_BOXES = """async () => {
     if (wide(box) && !cue(box)) found.tables.push(`${text(t)} (${box.scrollWidth} px in ${box.clientWidth} px, no cue)`);
   }
   for (const pre of document.querySelectorAll(".bd-article .cell_output pre")) {
-    // a code listing (cb.show_source) keeps its lines: it may scroll, with the cue
-    if (pre.closest('div[class*="highlight-python"]') && cue(pre)) continue;
+    // a printed table (two rows or more of columns lined up with spaces) keeps its rows:
+    // a row that wraps loses its columns
+    const rows = pre.textContent.split("\n").filter(l => /\S {2,}\S/.test(l.trim())).length;
+    if (shown(pre) && rows >= 2 && !pre.closest('div[class*="highlight-python"]')) {
+      const wrapped = [...pre.querySelectorAll(":scope > .line")]
+        .filter(l => { const st = getComputedStyle(l), lh = parseFloat(st.lineHeight) || 1.2 * parseFloat(st.fontSize);
+                       return l.getBoundingClientRect().height > 1.5 * lh; });
+      if (wrapped.length || !pre.querySelector(":scope > .line")) found.tables.push(`a printed table's rows wrap: ${text(wrapped[0] || pre)}`);
+    }
+    // a code listing (cb.show_source) and a printed table keep their lines: they may scroll, with the cue
+    if ((pre.closest('div[class*="highlight-python"]') || rows >= 2) && cue(pre)) continue;
     if (shown(pre) && wide(pre)) found.outputs.push(`${text(pre)} (${pre.scrollWidth} px in ${pre.clientWidth} px)`);
   }
   return found;
@@ -759,6 +768,15 @@ PANELS = """() => [...document.querySelectorAll(".bd-article .cell_output")].map
             sameRow: Math.abs(a.top - b.top) < 2, widths: [Math.round(a.width), Math.round(b.width)]};
   }).filter(Boolean)"""
 
+#: Where each output's figures sit: the room left and right of them in the output's box.
+FIGURE_PLACES = """() => [...document.querySelectorAll(".bd-article .cell_output")].map(out => {
+    const imgs = [...out.querySelectorAll(":scope > a.image-reference > img, :scope > img")].filter(e => e.offsetParent !== null && e.naturalWidth > 0);
+    if (!imgs.length) return null;
+    const box = out.getBoundingClientRect(), rects = imgs.map(e => e.getBoundingClientRect());
+    return {src: imgs[0].getAttribute("src").slice(-16), left: Math.min(...rects.map(r => r.left)) - box.left,
+            right: box.right - Math.max(...rects.map(r => r.right)), column: box.width};
+  }).filter(Boolean)"""
+
 #: Code listings (cb.show_source): never wrapped; wider than the box only with the cue.
 LISTINGS = """() => [...document.querySelectorAll('.bd-article .cell_output div[class*="highlight-python"] pre')]
   .filter(e => e.offsetParent !== null).map(pre => {
@@ -823,7 +841,7 @@ FOOTER = """() => { const f = document.querySelector(".bd-footer-content"); retu
 @pytest.mark.parametrize("edition, path", EVERY_PAGE, ids=_IDS)
 def test_what_the_review_found_on_a_desktop(page, base_url, edition, path):
     """At 1280 px: the page and all it loads weigh at most 2.5 MB; a figure's panels sit side
-    by side; code listings keep their lines (wider ones scroll, with the cue); Chinese in
+    by side, and its images are centred in the column; code listings keep their lines (wider ones scroll, with the cue); Chinese in
     outputs is two columns wide; the English edition's code shows no Chinese and its copy
     button copies the code whole; the footer is the edition's own."""
     url = f"{base_url}{edition + '/' if edition else ''}{path}"
@@ -837,6 +855,9 @@ def test_what_the_review_found_on_a_desktop(page, base_url, edition, path):
     for fig in page.evaluate(PANELS):
         if not fig["sameRow"]:
             problems.append(f"the panels of figure …{fig['src']} are stacked on a desktop ({fig['widths']} px)")
+    for fig in page.evaluate(FIGURE_PLACES):
+        if abs(fig["left"] - fig["right"]) > 2:
+            problems.append(f"figure …{fig['src']} is not centred: {fig['left']:.0f} px left of it, {fig['right']:.0f} px right")
     for listing in page.evaluate(LISTINGS):
         if listing["whiteSpace"] != "pre":
             problems.append(f"the listing {listing['text']!r} wraps (white-space: {listing['whiteSpace']})")
