@@ -669,10 +669,28 @@ PHONE_BOXES = """async () => {
     box.scrollLeft = 0;
     if (wide(box) && !cue(box)) found.tables.push(`${text(t)} (${box.scrollWidth} px in ${box.clientWidth} px, no cue)`);
   }
+  // a printed table in a closed fold (an exercise's solution) is measured as a reader sees
+  // it: with the fold opened (its scroll cue is set once it is laid out), then closed again
+  // (its lines: layout.js's span.line each, else the text's lines)
+  const linesOf = pre => pre.querySelector(":scope > .line") ? [...pre.querySelectorAll(":scope > .line")].map(l => l.textContent) : pre.textContent.split("\\n");
+  const tabular = pre => linesOf(pre).filter(l => /\\S {2,}\\S/.test(l.trim())).length >= 2;
+  const folds = [];
+  for (const pre of document.querySelectorAll(".bd-article .cell_output pre")) {
+    if (!tabular(pre)) continue;
+    for (let d = pre.closest("details:not([open])"); d; d = d.parentElement.closest("details:not([open])")) folds.push(d);
+  }
+  folds.forEach(d => { d.open = true; });
+  const settled = pre => pre.scrollWidth <= pre.clientWidth + 1 || pre.parentElement.hasAttribute("data-overflow");
+  for (const pre of document.querySelectorAll(".bd-article .cell_output pre.scroll-box")) {
+    if (!folds.some(d => d.contains(pre))) continue;
+    pre.scrollIntoView({block: "center"});  // laid out (content-visibility), as when a reader scrolls to it
+    for (let i = 0; i < 30 && !settled(pre); i++) await frames();
+  }
+  window.scrollTo(0, 0);
   for (const pre of document.querySelectorAll(".bd-article .cell_output pre")) {
     // a printed table (two rows or more of columns lined up with spaces) keeps its rows:
     // a row that wraps loses its columns
-    const rows = pre.textContent.split("\n").filter(l => /\S {2,}\S/.test(l.trim())).length;
+    const rows = linesOf(pre).filter(l => /\\S {2,}\\S/.test(l.trim())).length;
     if (shown(pre) && rows >= 2 && !pre.closest('div[class*="highlight-python"]')) {
       const wrapped = [...pre.querySelectorAll(":scope > .line")]
         .filter(l => { const st = getComputedStyle(l), lh = parseFloat(st.lineHeight) || 1.2 * parseFloat(st.fontSize);
@@ -683,6 +701,7 @@ PHONE_BOXES = """async () => {
     if ((pre.closest('div[class*="highlight-python"]') || rows >= 2) && cue(pre)) continue;
     if (shown(pre) && wide(pre)) found.outputs.push(`${text(pre)} (${pre.scrollWidth} px in ${pre.clientWidth} px)`);
   }
+  folds.forEach(d => { d.open = false; });
   return found;
 }"""
 
