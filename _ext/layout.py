@@ -15,6 +15,9 @@
   when the notebook was executed (taken from the saved widget state), with
   links that open the chapter live in JupyterLite and on Binder. The widget
   state is dropped from the page, so no page loads the widget manager.
+* **Figures.** Each sized image also carries its width as ``--figure-width``: on a
+  wider screen a figure alone in its output is centred and drawn at 16/14 of its phone
+  size (its 10.5 pt text at the body's 16 px); on a phone it is drawn as sized.
 * **Typography.** Inline maths or inline code followed by Chinese punctuation
   (，。；：）、) is kept on one line with it, so no line starts with punctuation.
 * **Page weight.** The theme's 1.5 MB Font Awesome script is replaced by the
