@@ -7,7 +7,7 @@
   without a chapter number (preface, glossary, errata) keep no numbered
   equations of their own.
 * **Source asides.** Consecutive notebook cells tagged ``source-aside`` become
-  one collapsed ``<details>`` whose summary is the aside's bold title line
+  one collapsed ``<details>`` per aside (each title cell starts a new one) whose summary is the aside's bold title line
   (``**关于原文：… · About the source: …**``), with each half in its language.
   The label above the title (``(aside-chN-topic)=``) stays the anchor.
 * **Explorers on the static site.** An ipywidgets explorer cannot run without a
@@ -15,6 +15,9 @@
   when the notebook was executed (taken from the saved widget state), with
   links that open the chapter live in JupyterLite and on Binder. The widget
   state is dropped from the page, so no page loads the widget manager.
+* **Figures.** Each sized image also carries its width as ``--figure-width``: on a
+  wider screen a figure alone in its output is centred and drawn at 16/14 of its phone
+  size (its 10.5 pt text at the body's 16 px); on a phone it is drawn as sized.
 * **Typography.** Inline maths or inline code followed by Chinese punctuation
   (，。；：）、) is kept on one line with it, so no line starts with punctuation.
 * **Page weight.** The theme's 1.5 MB Font Awesome script is replaced by the
@@ -443,11 +446,25 @@ class AsideMarkerDirective(Directive):
         return [aside_marker(kind=self.arguments[0])]
 
 
+#: An aside's title cell: an optional label line and one bold line, nothing else.
+_ASIDE_TITLE_RE = re.compile(r"^\s*(?:\([^)\s]+\)=[ \t]*\n\s*)?\*\*[^\n]+\*\*\s*$")
+
+
+def is_aside_title(cell: dict) -> bool:
+    """Whether a cell is an aside's title (``(aside-chN-topic)=`` and ``**关于原文：… · About the source: …**``)."""
+    src = cell.get("source", "")
+    return cell.get("cell_type") == "markdown" and bool(_ASIDE_TITLE_RE.match("".join(src) if isinstance(src, list) else src))
+
+
 def mark_asides(nb: dict) -> int:
-    """Put a start and an end marker cell around each run of ``source-aside`` cells."""
+    """Put a start and an end marker cell around each aside: a run of ``source-aside`` cells,
+    which a title cell inside the run also ends (two asides in a row are two asides)."""
     cells, result, runs, in_run = nb.get("cells", []), [], 0, False
     for cell in cells:
         is_aside = ASIDE_TAG in cell.get("metadata", {}).get("tags", [])
+        if is_aside and in_run and is_aside_title(cell):
+            result.append(_marker_cell("end", runs))
+            in_run = False
         if is_aside and not in_run:
             runs += 1
             result.append(_marker_cell("start", runs))
@@ -550,6 +567,22 @@ def build_asides(app: Sphinx, doctree: nodes.document) -> None:
         parent.replace(start, details)
     for marker in list(doctree.findall(aside_marker)):
         marker.parent.remove(marker)
+
+
+# ---------------------------------------------------------------------------
+# Figures
+# ---------------------------------------------------------------------------
+
+#: An image with the width its output's metadata gives (ce_backprop.plotting: the figure's
+#: inches at 96 px each, sized for a phone's column).
+_IMAGE_WIDTH_RE = re.compile(r'(<img\b[^>]*?\sstyle=")width: (\d+(?:\.\d+)?)px;')
+
+
+def figure_widths(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """Each sized image also says its width as ``--figure-width``, so that layout.css can
+    draw it larger on a wider screen (where it is centred) and as it is on a phone."""
+    if "body" in context:
+        context["body"] = _IMAGE_WIDTH_RE.sub(r"\1--figure-width: \2px; width: \2px;", context["body"])
 
 
 def visit_aside_html(self, node):
@@ -885,6 +918,7 @@ def setup(app: Sphinx):
     app.connect("doctree-read", keep_punctuation_with_math, priority=600)
     app.connect("doctree-read", mark_card_tables, priority=600)
     app.connect("env-get-updated", number_equations_per_chapter, priority=900)  # after Sphinx numbers them
+    app.connect("html-page-context", figure_widths)
     app.connect("build-finished", trim_font_awesome)
     app.connect("build-finished", trim_theme_css)
     app.connect("build-finished", optimise_images)

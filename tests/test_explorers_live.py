@@ -399,3 +399,45 @@ def test_the_deep_data_holds_the_librarys_normals_for_every_initialisation():
     cb.deep_init(sizes, rng)
     orders = np.frombuffer(base64.b64decode(start["orders"]), "<u2").reshape(TRAINING_EPOCHS_SHIPPED, -1)
     assert np.array_equal(orders[0], rng.permutation(orders.shape[1]))
+
+
+# ----------------------------------------------------------------- every plot's words fit it
+
+#: For each drawn plot: texts outside the SVG, pairs of texts drawn over each other, legend keys
+#: inside the data's frame, and texts that say the same thing twice ("X · X").
+PLOT_WORDS = """() => [...document.querySelectorAll(".ce-live-explorer svg.ce-plot")].map(svg => {
+  const box = svg.getBoundingClientRect(), frame = svg.querySelector(".ce-frame").getBoundingClientRect();
+  const texts = [...svg.querySelectorAll("text")].filter(t => t.textContent.trim()).map(t => ({t: t.textContent, r: t.getBoundingClientRect()}));
+  const overlap = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  const out = {outside: [], overlapping: [], onData: [], twice: []};
+  for (const {t, r} of texts) {
+    if (r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5) out.outside.push(t);
+    const halves = t.split(" · ");
+    if (halves.length === 2 && halves[0].trim() === halves[1].trim()) out.twice.push(t);
+  }
+  for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++)
+    if (overlap(texts[i].r, texts[j].r)) out.overlapping.push(texts[i].t + " / " + texts[j].t);
+  for (const key of svg.querySelectorAll(".ce-legend rect, .ce-legend text"))
+    if (overlap(key.getBoundingClientRect(), frame)) out.onData.push(key.textContent || key.getAttribute("class"));
+  return out;
+})"""
+
+
+@pytest.mark.parametrize("edition", ["en", "both"])
+@pytest.mark.parametrize("path", [NEURON, SOFTMAX, TRAINING, DEEP])
+@pytest.mark.parametrize("width", [390, 1280])
+def test_every_plots_title_labels_and_legend_fit_it(browser, base_url, edition, path, width):
+    """The review found titles cut off at the right edge (ch4 on a phone, ch5 on both widths), ch5's
+    y-axis label printed twice and drawn over its tick labels, and its legend on the curves."""
+    phone = width < 500
+    context = _context(browser, viewport={"width": width, "height": 844 if phone else 900}, is_mobile=phone, has_touch=phone)
+    page = _page(context)
+    page.goto(f"{base_url}{edition}/{path}", wait_until="load")
+    page.locator(".cell", has=page.locator(".ce-live-explorer")).first.scroll_into_view_if_needed()
+    page.wait_for_selector(".ce-live-ready .ce-live-explorer[data-result]", timeout=120_000)
+    page.wait_for_function("() => [...document.querySelectorAll('button.ce-train')].every(b => !b.disabled)", timeout=120_000)
+    plots = page.evaluate(PLOT_WORDS)
+    assert plots
+    problems = [f"plot {i + 1}: {kind} {items}" for i, plot in enumerate(plots) for kind, items in plot.items() if items]
+    assert not problems and not page.errors, "\n".join(problems + page.errors)
+    context.close()

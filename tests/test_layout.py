@@ -35,9 +35,9 @@ from conftest import CHAPTERS, HTML, ROOT, SHOTS, offline_context
 #: Decoded bytes of a chapter page and everything it loads, in a fresh context.
 PAGE_BUDGET = 2_500_000
 DESKTOP, PHONE = 1280, 390
-#: Tick labels at least 9 px on a desktop: a figure is shown at no less than
-#: 9 px / (10 pt at FIGURE_DPI) of its natural size.
-MIN_TICK_PX, TICK_PT = 9, 10
+#: Tick labels at least 11 px on a desktop, as on a phone: a figure is shown at no less
+#: than 11 px / (10 pt at FIGURE_DPI) of its natural size.
+MIN_TICK_PX, TICK_PT = 11, 10
 
 
 def editions() -> list[str]:
@@ -235,6 +235,22 @@ def test_aside_cells_get_markers_around_each_run():
     assert layout.mark_asides(nb) == 2
     kinds = [c["source"].split()[1] if "source-aside-marker" in c["source"] else c["source"] for c in nb["cells"]]
     assert kinds == ["y", "start", "x", "x", "end", "y", "start", "x", "end"]
+
+
+def test_two_asides_in_a_row_are_two_asides():
+    """A title cell inside a run of aside cells starts the next aside (ch3, ch4 had theirs
+    folded into the aside before them, their titles a bold line in both languages)."""
+    def aside(source, cell_type="markdown"):
+        return {"cell_type": cell_type, "metadata": {"tags": ["source-aside"]}, "source": source}
+    first = aside("(aside-ch3-distance)=\n**关于原文：距离 · About the source: distance**")
+    second = aside("(aside-ch3-missing-log)=\n**关于原文：$\\ln$丢了 · About the source: the missing $\\ln$**")
+    body, code = aside("Body **with bold** text."), aside("print(1)", "code")
+    bold_body = aside("**A bold line inside the aside**\n\nand more.")
+    nb = {"cells": [first, body, code, second, body, bold_body]}
+    assert layout.mark_asides(nb) == 2
+    kinds = [c["source"].split()[1] if "source-aside-marker" in c["source"] else c for c in nb["cells"]]
+    assert kinds == ["start", first, body, code, "end", "start", second, body, bold_body, "end"]
+    assert len({c["id"] for c in nb["cells"] if "id" in c}) == 4  # each marker cell its own id
 
 
 def _aside_doctree():
@@ -456,9 +472,35 @@ def _explorer_problems(page, path: str) -> list[str]:
     return found
 
 
-def _aside_problems(page) -> list[str]:
-    """Source asides are folded, titled in the reader's languages, and open when linked to."""
+#: Asides inside asides, and aside titles that stayed bold paragraphs (two asides in a row
+#: were once folded into one, the second's title a bold line in both languages).
+ASIDES_NESTED = """() => ({
+  nested: [...document.querySelectorAll("details.source-aside details.source-aside")].map(d => d.id),
+  stray: [...document.querySelectorAll(".bd-article p > strong:only-child")]
+    .filter(s => !s.closest("summary") && /^(关于原文|About the source)/.test(s.textContent.trim()))
+    .map(s => s.textContent.trim().slice(0, 60)),
+  titles: [...document.querySelectorAll("details.source-aside > summary")].map(s => ({
+    text: s.textContent.trim(), langs: [...s.querySelectorAll("[lang]")].map(e => e.getAttribute("lang"))})),
+})"""
+
+
+def _aside_problems(page, edition: str = "", path: str = "") -> list[str]:
+    """Source asides are folded, each on its own (none inside another), titled in the
+    edition's languages only, one per label in the notebook, and open when linked to."""
     found = []
+    shape = page.evaluate(ASIDES_NESTED)
+    found += [f"the source aside {i} is inside another aside" for i in shape["nested"]]
+    found += [f"an aside's title is a bold line inside another aside: {t!r}" for t in shape["stray"]]
+    for title in shape["titles"]:
+        if edition == "en" and (re.search(HAN_RE, title["text"]) or "zh-Hans" in title["langs"]):
+            found.append(f"Chinese in an English aside's title: {title['text'][:60]!r}")
+        if edition == "zh" and "en" in title["langs"]:
+            found.append(f"English in a Chinese aside's title: {title['text'][:60]!r}")
+    notebook = ROOT / path.replace(".html", ".ipynb") if path else None
+    if notebook is not None and notebook.exists():
+        labels = re.findall(r"\((aside-[\w-]+)\)=", notebook.read_text(encoding="utf-8"))
+        ids = set(page.eval_on_selector_all("details.source-aside", "ds => ds.map(d => d.id)"))
+        found += [f"the aside {label} is not a folded aside of its own" for label in labels if label not in ids]
     asides = page.eval_on_selector_all("details.source-aside", "ds => ds.map(d => [d.id, d.open, d.querySelectorAll(':scope > summary [lang]').length])")
     for aside_id, is_open, halves in asides:
         if is_open:
@@ -541,7 +583,7 @@ def test_page_fits_and_does_not_pretend(page, base_url, edition, path):
         if tick_px < MIN_TICK_PX:
             problems.append(f"figure …{fig['src']} is shown at {fig['shown']:.0f} of {fig['natural']} px: "
                             f"tick labels about {tick_px:.1f} px")
-    problems += _aside_problems(page)
+    problems += _aside_problems(page, edition, path)
     problems += _explorer_problems(page, path)
     problems += _numbering_problems(page, path)
     _shot(page, edition, path, DESKTOP)
@@ -627,11 +669,39 @@ PHONE_BOXES = """async () => {
     box.scrollLeft = 0;
     if (wide(box) && !cue(box)) found.tables.push(`${text(t)} (${box.scrollWidth} px in ${box.clientWidth} px, no cue)`);
   }
+  // a printed table in a closed fold (an exercise's solution) is measured as a reader sees
+  // it: with the fold opened (its scroll cue is set once it is laid out), then closed again
+  // (its lines: layout.js's span.line each, else the text's lines)
+  const linesOf = pre => pre.querySelector(":scope > .line") ? [...pre.querySelectorAll(":scope > .line")].map(l => l.textContent) : pre.textContent.split("\\n");
+  const tabular = pre => linesOf(pre).filter(l => /\\S {2,}\\S/.test(l.trim())).length >= 2;
+  const folds = [];
   for (const pre of document.querySelectorAll(".bd-article .cell_output pre")) {
-    // a code listing (cb.show_source) keeps its lines: it may scroll, with the cue
-    if (pre.closest('div[class*="highlight-python"]') && cue(pre)) continue;
+    if (!tabular(pre)) continue;
+    for (let d = pre.closest("details:not([open])"); d; d = d.parentElement.closest("details:not([open])")) folds.push(d);
+  }
+  folds.forEach(d => { d.open = true; });
+  const settled = pre => pre.scrollWidth <= pre.clientWidth + 1 || pre.parentElement.hasAttribute("data-overflow");
+  for (const pre of document.querySelectorAll(".bd-article .cell_output pre.scroll-box")) {
+    if (!folds.some(d => d.contains(pre))) continue;
+    pre.scrollIntoView({block: "center"});  // laid out (content-visibility), as when a reader scrolls to it
+    for (let i = 0; i < 30 && !settled(pre); i++) await frames();
+  }
+  window.scrollTo(0, 0);
+  for (const pre of document.querySelectorAll(".bd-article .cell_output pre")) {
+    // a printed table (two rows or more of columns lined up with spaces) keeps its rows:
+    // a row that wraps loses its columns
+    const rows = linesOf(pre).filter(l => /\\S {2,}\\S/.test(l.trim())).length;
+    if (shown(pre) && rows >= 2 && !pre.closest('div[class*="highlight-python"]')) {
+      const wrapped = [...pre.querySelectorAll(":scope > .line")]
+        .filter(l => { const st = getComputedStyle(l), lh = parseFloat(st.lineHeight) || 1.2 * parseFloat(st.fontSize);
+                       return l.getBoundingClientRect().height > 1.5 * lh; });
+      if (wrapped.length || !pre.querySelector(":scope > .line")) found.tables.push(`a printed table's rows wrap: ${text(wrapped[0] || pre)}`);
+    }
+    // a code listing (cb.show_source) and a printed table keep their lines: they may scroll, with the cue
+    if ((pre.closest('div[class*="highlight-python"]') || rows >= 2) && cue(pre)) continue;
     if (shown(pre) && wide(pre)) found.outputs.push(`${text(pre)} (${pre.scrollWidth} px in ${pre.clientWidth} px)`);
   }
+  folds.forEach(d => { d.open = false; });
   return found;
 }"""
 
@@ -717,6 +787,15 @@ PANELS = """() => [...document.querySelectorAll(".bd-article .cell_output")].map
             sameRow: Math.abs(a.top - b.top) < 2, widths: [Math.round(a.width), Math.round(b.width)]};
   }).filter(Boolean)"""
 
+#: Where each output's figures sit: the room left and right of them in the output's box.
+FIGURE_PLACES = """() => [...document.querySelectorAll(".bd-article .cell_output")].map(out => {
+    const imgs = [...out.querySelectorAll(":scope > a.image-reference > img, :scope > img")].filter(e => e.offsetParent !== null && e.naturalWidth > 0);
+    if (!imgs.length) return null;
+    const box = out.getBoundingClientRect(), rects = imgs.map(e => e.getBoundingClientRect());
+    return {src: imgs[0].getAttribute("src").slice(-16), left: Math.min(...rects.map(r => r.left)) - box.left,
+            right: box.right - Math.max(...rects.map(r => r.right)), column: box.width};
+  }).filter(Boolean)"""
+
 #: Code listings (cb.show_source): never wrapped; wider than the box only with the cue.
 LISTINGS = """() => [...document.querySelectorAll('.bd-article .cell_output div[class*="highlight-python"] pre')]
   .filter(e => e.offsetParent !== null).map(pre => {
@@ -781,7 +860,7 @@ FOOTER = """() => { const f = document.querySelector(".bd-footer-content"); retu
 @pytest.mark.parametrize("edition, path", EVERY_PAGE, ids=_IDS)
 def test_what_the_review_found_on_a_desktop(page, base_url, edition, path):
     """At 1280 px: the page and all it loads weigh at most 2.5 MB; a figure's panels sit side
-    by side; code listings keep their lines (wider ones scroll, with the cue); Chinese in
+    by side, and its images are centred in the column; code listings keep their lines (wider ones scroll, with the cue); Chinese in
     outputs is two columns wide; the English edition's code shows no Chinese and its copy
     button copies the code whole; the footer is the edition's own."""
     url = f"{base_url}{edition + '/' if edition else ''}{path}"
@@ -795,6 +874,9 @@ def test_what_the_review_found_on_a_desktop(page, base_url, edition, path):
     for fig in page.evaluate(PANELS):
         if not fig["sameRow"]:
             problems.append(f"the panels of figure …{fig['src']} are stacked on a desktop ({fig['widths']} px)")
+    for fig in page.evaluate(FIGURE_PLACES):
+        if abs(fig["left"] - fig["right"]) > 2:
+            problems.append(f"figure …{fig['src']} is not centred: {fig['left']:.0f} px left of it, {fig['right']:.0f} px right")
     for listing in page.evaluate(LISTINGS):
         if listing["whiteSpace"] != "pre":
             problems.append(f"the listing {listing['text']!r} wraps (white-space: {listing['whiteSpace']})")

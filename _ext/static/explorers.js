@@ -436,9 +436,13 @@
     diverged: ["训练发散：代价不再是有限数，请减小学习率。", "Training diverged (the cost is no longer finite): lower the learning rate."]
   };
 
+  /** The words in the edition's language; in the side-by-side edition both, or once where they are the same (a formula). */
+  function both(ed, w) {
+    return ed === "zh" ? w[0] : ed === "en" || w[0] === w[1] ? w[1] : w[0] + " · " + w[1];
+  }
+
   function say(ed, key) {
-    var w = WORDS[key];
-    return ed === "zh" ? w[0] : ed === "en" ? w[1] : w[0] + " · " + w[1];
+    return both(ed, WORDS[key]);
   }
 
   function fill(str, values) {
@@ -446,8 +450,7 @@
   }
 
   function sayWith(ed, key, values) {
-    var w = WORDS[key].map(function (x) { return fill(x, values); });
-    return ed === "zh" ? w[0] : ed === "en" ? w[1] : w[0] + " · " + w[1];
+    return both(ed, WORDS[key].map(function (x) { return fill(x, values); }));
   }
 
   function fixed(v, digits) {
@@ -502,30 +505,110 @@
     return s.replace(/^-/, "−");
   }
 
-  /** A plot: its SVG element and its data-to-pixel maps. */
+  /** The smallest text a plot draws, in CSS px (a phone reader reads it at this size). */
+  var MIN_TEXT = 11;
+
+  /** How wide a text element is drawn (an estimate where the page has not laid it out). */
+  function measure(t) {
+    var w = 0;
+    try { w = t.getComputedTextLength(); } catch (e) { w = 0; }
+    if (w > 0) return w;
+    var size = parseFloat(t.style.fontSize || getComputedStyle(t).fontSize) || 12, sum = 0;
+    for (var i = 0; i < t.textContent.length; i++) sum += /[\u2e80-\u9fff\uff00-\uffef]/.test(t.textContent[i]) ? 1 : 0.6;
+    return sum * size;
+  }
+
+  /** Text as lines of at most `room` px: whole if it fits, else one line per " · " half
+      (the two languages of the side-by-side edition), each half broken at spaces if it must be;
+      a line still too wide is drawn smaller (not below MIN_TEXT) and, at the last, squeezed. */
+  function textLines(parent, str, room, attrs, lineHeight, place) {
+    var probe = text(parent, 0, 0, str, attrs), size = parseFloat(getComputedStyle(probe).fontSize) || 12;
+    var fits = function (s) { probe.textContent = s; return measure(probe) <= room; };
+    var lines = [];
+    if (fits(str)) lines = [str];
+    else {
+      str.split(" · ").forEach(function (part) {
+        var line = "";
+        part.split(" ").forEach(function (word) {
+          var next = line ? line + " " + word : word;
+          if (line && !fits(next)) { lines.push(line); line = word; } else line = next;
+        });
+        if (line) lines.push(line);
+      });
+    }
+    parent.removeChild(probe);
+    return lines.map(function (line, i) {
+      var t = text(parent, 0, 0, line, attrs), w = measure(t);
+      if (w > room) {
+        var smaller = Math.max(MIN_TEXT, Math.floor(size * room / w * 10) / 10);
+        t.style.fontSize = smaller + "px";
+        if (measure(t) > room) { t.setAttribute("textLength", room); t.setAttribute("lengthAdjust", "spacingAndGlyphs"); }
+      }
+      place(t, i, lines.length, lineHeight);
+      return t;
+    });
+  }
+
+  /** A plot: its SVG element and its data-to-pixel maps. Title, legend, axis labels and tick
+      labels are measured and laid out around the frame, so none is cut off or drawn over
+      another or over the data: the title on as many lines as it needs, the legend in a row
+      between the title and the frame, the y-axis label clear of the widest tick label. */
   function plot(holder, width, opts) {
-    var height = Math.round(Math.min(300, Math.max(200, width * 0.66)));
-    var m = {left: 52, right: 12, top: 30, bottom: 40};
-    var svg = el("svg", {viewBox: "0 0 " + width + " " + height, width: width, height: height,
-      role: "img", "aria-label": opts.label, "class": "ce-plot"}, holder);
-    var x0 = m.left, x1 = width - m.right, y0 = height - m.bottom, y1 = m.top;
-    var sx = function (v) { return x0 + (v - opts.x[0]) / (opts.x[1] - opts.x[0]) * (x1 - x0); };
+    var svg = el("svg", {width: width, role: "img", "aria-label": opts.label, "class": "ce-plot"}, holder);
+    var pad = 4, right = 14, frameHeight = Math.round(Math.min(240, Math.max(150, width * 0.55)));
+    // the title, centred, one or more lines
+    var y = pad;
+    textLines(svg, opts.title, width - 2 * pad, {"text-anchor": "middle", "class": "ce-plot-title"}, 17, function (t, i) {
+      t.setAttribute("x", width / 2); t.setAttribute("y", pad + 13 + 17 * i); y = pad + 17 * (i + 1);
+    });
+    // the legend: its keys in rows under the title, outside the data
+    var keys = opts.legend || [];
+    if (keys.length) {
+      var g = el("g", {"class": "ce-legend"}, svg), row = 0, at = pad, rowY = y + 6;
+      keys.forEach(function (item) {
+        var t = text(g, 0, 0, item[1]), w = 14 + measure(t);
+        if (at > pad && at + w > width - pad) { row++; at = pad; }
+        var ky = rowY + 16 * row;
+        el("rect", {x: at, y: ky + 1, width: 10, height: 10, "class": item[0]}, g);
+        t.setAttribute("x", at + 14); t.setAttribute("y", ky + 10);
+        at += w + 14;
+      });
+      y = rowY + 16 * (row + 1);
+    }
+    var y1 = y + 8, y0 = y1 + frameHeight;
     var ty = opts.logY ? function (v) { return Math.log10(v); } : function (v) { return v; };
     var sy = function (v) { return y0 - (ty(v) - ty(opts.y[0])) / (ty(opts.y[1]) - ty(opts.y[0])) * (y0 - y1); };
     var grid = el("g", {"class": "ce-axes"}, svg);
-    (opts.xticks || ticks(opts.x[0], opts.x[1], width < 360 ? 4 : 6, opts.integerX)).forEach(function (v) {
+    // y tick labels first: the widest of them sets the left margin
+    var yTicks = opts.logY ? decades(opts.y[0], opts.y[1]) : ticks(opts.y[0], opts.y[1], 5), widest = 0;
+    var yLabels = yTicks.map(function (v) {
+      var t = text(grid, 0, sy(v) + 4, tickLabel(v), {"text-anchor": "end"});
+      widest = Math.max(widest, measure(t));
+      return t;
+    });
+    var yLines = textLines(svg, opts.ylabel, frameHeight, {"text-anchor": "middle", "class": "ce-axis-label"}, 15, function (t, i) {
+      var bx = pad + 12 + 15 * i, by = (y0 + y1) / 2;
+      t.setAttribute("x", bx); t.setAttribute("y", by);
+      t.setAttribute("transform", "rotate(-90 " + bx + " " + by + ")");
+    });
+    var x0 = Math.round(pad + 15 * yLines.length + 6 + widest + 7), x1 = width - right;
+    yTicks.forEach(function (v, i) {
+      el("line", {x1: x0 - 4, x2: x0, y1: sy(v), y2: sy(v)}, grid);
+      yLabels[i].setAttribute("x", x0 - 7);
+    });
+    var sx = function (v) { return x0 + (v - opts.x[0]) / (opts.x[1] - opts.x[0]) * (x1 - x0); };
+    (opts.xticks || ticks(opts.x[0], opts.x[1], x1 - x0 < 300 ? 4 : 6, opts.integerX)).forEach(function (v) {
       el("line", {x1: sx(v), x2: sx(v), y1: y0, y2: y0 + 4}, grid);
       text(grid, sx(v), y0 + 17, opts.xtickLabel ? opts.xtickLabel(v) : tickLabel(v), {"text-anchor": "middle"});
     });
-    (opts.logY ? decades(opts.y[0], opts.y[1]) : ticks(opts.y[0], opts.y[1], 5)).forEach(function (v) {
-      el("line", {x1: x0 - 4, x2: x0, y1: sy(v), y2: sy(v)}, grid);
-      text(grid, x0 - 7, sy(v) + 4, tickLabel(v), {"text-anchor": "end"});
-    });
     el("rect", {x: x0, y: y1, width: x1 - x0, height: y0 - y1, "class": "ce-frame"}, grid);
-    text(svg, (x0 + x1) / 2, height - 6, opts.xlabel, {"text-anchor": "middle", "class": "ce-axis-label"});
-    text(svg, 13, (y0 + y1) / 2, opts.ylabel, {"text-anchor": "middle", "class": "ce-axis-label",
-      transform: "rotate(-90 13 " + (y0 + y1) / 2 + ")"});
-    text(svg, (x0 + x1) / 2, 18, opts.title, {"text-anchor": "middle", "class": "ce-plot-title"});
+    var bottom = y0 + 22;
+    textLines(svg, opts.xlabel, width - 2 * pad, {"text-anchor": "middle", "class": "ce-axis-label"}, 15, function (t, i) {
+      t.setAttribute("x", (x0 + x1) / 2); t.setAttribute("y", y0 + 34 + 15 * i); bottom = y0 + 38 + 15 * i;
+    });
+    var height = Math.ceil(bottom + pad);
+    svg.setAttribute("height", height);
+    svg.setAttribute("viewBox", "0 0 " + width + " " + height);
     return {svg: svg, sx: sx, sy: sy, x0: x0, x1: x1, y0: y0, y1: y1};
   }
 
@@ -572,18 +655,17 @@
       };
       var opts = {x: [-0.6, 3.6], xticks: classes, xtickLabel: function (i) { return String(i); }, xlabel: say(ed, "cls")};
       var left = plot(view, width, Object.assign({}, opts, {y: [0, 1], ylabel: say(ed, "prob"), label: say(ed, "probPlot"),
-        title: "L = −ln a" + subscript(v.k) + " = " + fixed(st.loss, 4)}));
+        title: "L = −ln a" + subscript(v.k) + " = " + fixed(st.loss, 4),
+        legend: [["ce-bar-true", say(ed, "trueClass")], ["ce-bar", say(ed, "otherClasses")]]}));
       bars(left, st.a);
       var right = plot(view, width, Object.assign({}, opts, {y: [-lim, lim], ylabel: say(ed, "grad"), label: say(ed, "gradPlot"),
-        title: "a − y = ∂L/∂(z/T); ∂L/∂z = (a − y)/T"}));
+        title: "a − y = ∂L/∂(z/T); ∂L/∂z = (a − y)/T", legend: [["ce-mark-key", "∂L/∂z = (a − y)/T"]]}));
       el("line", {x1: right.x0, x2: right.x1, y1: right.sy(0), y2: right.sy(0), "class": "ce-zero"}, right.svg);
       bars(right, st.grad);
       classes.forEach(function (i) {
         var w = band(right, i) * 1.2;
         el("line", {x1: right.sx(i) - w / 2, x2: right.sx(i) + w / 2, y1: right.sy(st.gradZ[i]), y2: right.sy(st.gradZ[i]), "class": "ce-mark"}, right.svg);
       });
-      legend(left, [["ce-bar-true", say(ed, "trueClass")], ["ce-bar", say(ed, "otherClasses")]]);
-      legend(right, [["ce-mark-key", "∂L/∂z = (a − y)/T"]]);
       return {settings: v, a: st.a, loss: st.loss, grad: st.grad, gradZ: st.gradZ};
     }
   };
@@ -594,17 +676,15 @@
     var h = run.history, n = h.lossTrain.length - 1, epochs = h.lossTrain.map(function (_, i) { return i; });
     var finite = h.lossTrain.concat(h.lossVal).filter(isFinite);
     var top = Math.max.apply(null, finite.length ? finite : [1]);
+    var sets = [["ce-line-key", say(ed, "trainSet")], ["ce-line-test-key", say(ed, "valSet")]];
     var left = plot(view, width, {x: [0, Math.max(1, n)], y: [0, top * 1.05], integerX: true, xlabel: say(ed, "epoch"), ylabel: say(ed, "cost"),
-      label: say(ed, "lossPlot"), title: say(ed, "lossPlot")});
+      label: say(ed, "lossPlot"), title: say(ed, "lossPlot"), legend: sets});
     polyline(left, epochs, h.lossTrain, "ce-line");
     polyline(left, epochs, h.lossVal, "ce-line-test");
     var right = plot(view, width, {x: [0, Math.max(1, n)], y: [0, 1], integerX: true, xlabel: say(ed, "epoch"), ylabel: say(ed, "accuracy"),
-      label: say(ed, "accPlot"), title: say(ed, "valAccuracy") + " = " + fixed(100 * h.accVal[n], 2) + "%"});
+      label: say(ed, "accPlot"), title: say(ed, "valAccuracy") + " = " + fixed(100 * h.accVal[n], 2) + "%", legend: sets});
     polyline(right, epochs, h.accTrain, "ce-line");
     polyline(right, epochs, h.accVal, "ce-line-test");
-    [left, right].forEach(function (p) {
-      legend(p, [["ce-line-key", say(ed, "trainSet")], ["ce-line-test-key", say(ed, "valSet")]], right === p ? "bottom" : "top");
-    });
     return {settings: v, start: run.library ? "library" : "page",
       lossTrain: h.lossTrain, accTrain: h.accTrain, lossVal: h.lossVal, accVal: h.accVal};
   };
@@ -617,34 +697,24 @@
     var lo = Math.min.apply(null, all.length ? all : [1e-3]), hi = Math.max.apply(null, all.length ? all : [1]);
     lo = Math.pow(10, Math.floor(Math.log10(lo))); hi = Math.pow(10, Math.ceil(Math.log10(hi)));
     if (hi <= lo) hi = lo * 10;
+    var keys = [], layerClass = function (l) { return "ce-layer-" + Math.round(l * 7 / Math.max(1, L - 1)); };
+    for (var l = 0; l < L; l++) keys.push([layerClass(l) + "-key", "W" + subscript(l + 1)]);
     var left = plot(view, width, {x: [0, Math.max(1, n)], y: [lo, hi], logY: true, integerX: true, xlabel: say(ed, "epoch"),
-      ylabel: say(ed, "gradNorm"), label: say(ed, "gradPlotDeep"), title: say(ed, "gradPlotDeep")});
-    var keys = [];
-    for (var l = 0; l < L; l++) {
-      var cls = "ce-layer-" + Math.round(l * 7 / Math.max(1, L - 1));
-      polyline(left, epochs, h.gradNorms.map(function (g) { return Math.max(g[l], lo); }), "ce-layer " + cls);
-      keys.push([cls + "-key", "W" + subscript(l + 1)]);
+      ylabel: say(ed, "gradNorm"), label: say(ed, "gradPlotDeep"), title: say(ed, "gradPlotDeep"), legend: keys});
+    for (l = 0; l < L; l++) {
+      polyline(left, epochs, h.gradNorms.map(function (g) { return Math.max(g[l], lo); }), "ce-layer " + layerClass(l));
     }
-    legend(left, keys.length > 4 ? [keys[0], keys[keys.length - 1]] : keys, "bottom");
     var right = plot(view, width, {x: [0, Math.max(1, n)], y: [0, 1], integerX: true, xlabel: say(ed, "epoch"), ylabel: say(ed, "accuracy"),
-      label: say(ed, "accPlot"), title: say(ed, "valAccuracy") + " = " + fixed(100 * h.accVal[n], 2) + "%"});
+      label: say(ed, "accPlot"), title: say(ed, "valAccuracy") + " = " + fixed(100 * h.accVal[n], 2) + "%",
+      legend: [["ce-line-key", say(ed, "trainSet")], ["ce-line-test-key", say(ed, "valSet")]]});
     polyline(right, epochs, h.accTrain, "ce-line");
     polyline(right, epochs, h.accVal, "ce-line-test");
-    legend(right, [["ce-line-key", say(ed, "trainSet")], ["ce-line-test-key", say(ed, "valSet")]], "bottom");
     return {settings: v, start: run.library ? "library" : "page", lossTrain: h.lossTrain, accTrain: h.accTrain,
       lossVal: h.lossVal, accVal: h.accVal, gradNorms: h.gradNorms};
   };
 
   function subscript(k) { return String(k).replace(/\d/g, function (d) { return "₀₁₂₃₄₅₆₇₈₉"[d]; }); }
 
-  function legend(p, items, where) {
-    var g = el("g", {"class": "ce-legend"}, p.svg);
-    items.forEach(function (item, i) {
-      var y = where === "bottom" ? p.y0 - 10 - 18 * (items.length - 1 - i) : p.y1 + 14 + 18 * i;
-      el("rect", {x: p.x1 - 12, y: y - 9, width: 10, height: 10, "class": item[0]}, g);
-      text(g, p.x1 - 18, y, item[1], {"text-anchor": "end"});
-    });
-  }
 
   // ------------------------------------------------------------------ controls
 

@@ -7,7 +7,8 @@
  *   that side (layout.css fades that side and puts an arrow on it). The maths is
  *   typeset when the book is built, so nothing here waits for MathJax.
  * - Code outputs are split into their lines, so that a long line wraps with a
- *   hanging indent instead of hiding its end off-screen. */
+ *   hanging indent instead of hiding its end off-screen; a printed table keeps its
+ *   rows whole and scrolls, with the cue, where it is wider than the column. */
 (function () {
   "use strict";
   var edition = document.documentElement.dataset.edition || "both";
@@ -55,6 +56,15 @@
     lines.push(line);
     pre.innerHTML = lines.map(function (l) { return '<span class="line">' + l + "</span>"; }).join("");
     pre.classList.add("lines");
+  }
+
+  // A printed table (rows of columns lined up with runs of spaces, on two lines or more)
+  // keeps its lines: on a phone it scrolls sideways with the cue instead of wrapping its
+  // rows, which would lose the columns (layout.css, pre.columns).
+  var COLUMN_GAP = /\S {2,}\S/;
+  function isTable(pre) {
+    var rows = pre.textContent.split("\n").filter(function (l) { return COLUMN_GAP.test(l.trim()); });
+    return rows.length >= 2;
   }
 
   // --- Scroll cues ---
@@ -147,7 +157,9 @@
     openTarget();
     // printed text, not code listings (cb.show_source), which keep their lines as they are
     Array.prototype.forEach.call(document.querySelectorAll(".bd-article .cell_output pre"), function (pre) {
-      if (!pre.closest('div[class*="highlight-python"], div[class*="highlight-ipython"]')) splitLines(pre);
+      if (pre.closest('div[class*="highlight-python"], div[class*="highlight-ipython"]')) return;
+      if (isTable(pre)) pre.classList.add("columns");
+      splitLines(pre);
     });
     Array.prototype.forEach.call(document.querySelectorAll(SCROLLERS), watch);
     if (!observer) window.addEventListener("resize", function () {
