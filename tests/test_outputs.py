@@ -245,12 +245,8 @@ def test_an_editions_jupyterlite_notebook_speaks_its_language():
 
 from html.parser import HTMLParser  # noqa: E402
 
-#: Chapters whose stored outputs still print words of the other language in an edition (measured
-#: 2026-12-03: chapter 2's gradient checks are named in English in the Chinese edition): xfail, not
-#: strict; pytest reports XPASS for a chapter that passes — take it off its list then, so that it
-#: cannot regress.
-NOT_YET_ENGLISH_ONLY: set[str] = set()
-NOT_YET_CHINESE_ONLY = {"02_quadratic_vs_cross_entropy"}
+#: Every chapter, by its file name.
+STEMS = [p.stem for p in CHAPTERS]
 #: Three English words in a row (each of two letters or more): a sentence, not a symbol or a name.
 ENGLISH_SENTENCE = re.compile(r"\b[A-Za-z]{2,}(?:[ ,;:'’-]+[A-Za-z]{2,}){2,}\b")
 #: What may stay English in the Chinese edition's outputs: Python's own messages and names.
@@ -301,12 +297,7 @@ def _page_outputs(site: Path, edition: str, stem: str) -> _Outputs:
     return parser
 
 
-def _chapters(not_yet: set[str]):
-    return [pytest.param(p.stem, marks=pytest.mark.xfail(strict=False, reason="outputs not yet through cb.Bilingual"))
-            if p.stem in not_yet else p.stem for p in CHAPTERS]
-
-
-@pytest.mark.parametrize("stem", _chapters(NOT_YET_ENGLISH_ONLY))
+@pytest.mark.parametrize("stem", STEMS)
 def test_the_english_edition_shows_no_chinese_in_outputs_or_alt_texts(site, stem):
     found = _page_outputs(site, "en", stem)
     chinese = [t.strip()[:60] for t in found.texts if HAN.search(t)]
@@ -314,7 +305,7 @@ def test_the_english_edition_shows_no_chinese_in_outputs_or_alt_texts(site, stem
     assert [a for a in found.alts if HAN.search(a)] == []
 
 
-@pytest.mark.parametrize("stem", _chapters(NOT_YET_CHINESE_ONLY))
+@pytest.mark.parametrize("stem", STEMS)
 def test_the_chinese_edition_prints_no_english_sentences(site, stem):
     text = ENGLISH_ALLOWED.sub("", "".join(_page_outputs(site, "zh", stem).texts))
     sentences = ENGLISH_SENTENCE.findall(text)
@@ -324,12 +315,10 @@ def test_the_chinese_edition_prints_no_english_sentences(site, stem):
 def test_the_english_search_index_holds_no_chinese(site):
     index = (site / "en" / "searchindex.js").read_text(encoding="utf-8")
     chinese = sorted(set(HAN.findall(index)))[:20]
-    if chinese and NOT_YET_ENGLISH_ONLY:
-        pytest.xfail(f"chapters {sorted(NOT_YET_ENGLISH_ONLY)} still print Chinese in the English edition: {chinese}")
     assert chinese == []
 
 
-@pytest.mark.parametrize("stem", [p.stem for p in CHAPTERS])
+@pytest.mark.parametrize("stem", STEMS)
 def test_each_edition_shows_the_figures_drawn_in_its_language(site, stem):
     """A figure drawn per language (cb.show_figure) appears in its own edition only."""
     import base64
