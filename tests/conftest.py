@@ -15,7 +15,6 @@ import json
 import os
 import re
 import shutil
-import sys
 import threading
 from pathlib import Path
 from urllib.parse import urlparse
@@ -30,8 +29,8 @@ CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 PAGES = [ROOT / "intro.md", ROOT / "glossary.md", ROOT / "errata.md"]
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
-# Strict nbval's kernels compute with the arithmetic that made the committed outputs.
-sys.path.insert(0, str(ROOT / "tools"))
+# Strict nbval's kernels compute with the arithmetic that made the committed outputs
+# (tools/ is on pytest.ini's pythonpath).
 from execute_notebooks import SAME_ARITHMETIC  # noqa: E402
 
 os.environ.update(SAME_ARITHMETIC)
