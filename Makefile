@@ -13,13 +13,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 UV_VERSION := 0.13.9
-BUILD_LOG := _build/build.log
 # Both cores: a notebook's cells, and a module's tests (or one page's browser tests), stay in one
 # worker (tests/conftest.py gives the groups and runs the longest first).
 PYTEST_WORKERS ?= 2
 XDIST := -n $(PYTEST_WORKERS)
 
-.PHONY: book test check build pytest fonts assets browser execute bench clean help
+.PHONY: book test check build editions lite pytest fonts assets browser execute bench clean help
 
 help:
 	@echo "make book     build the site into _build/html"
@@ -78,12 +77,42 @@ browser:
 assets: $(STAMP)
 	@$(BIN)/python tools/vendor_assets.py
 
-# The three editions (中文, English, 中英) of the whole book from the same sources, each
-# as `jupyter-book build . --all -W -n --keep-going` would build it, in parallel with
-# JupyterLite. Prints each part's time and the total; logs in _build/logs/ and $(BUILD_LOG).
+# The three editions (中文, English, 中英) from the same sources and one configuration:
+# _config.yml and _toc.yml become Sphinx's conf.py (`jupyter-book config sphinx`, not
+# committed), and each edition is one `sphinx-build` with two values changed,
+# `course_edition` and Sphinx's `language` (the table of editions: _ext/editions.json).
+# `make build` runs them and JupyterLite side by side (-j), each logging to _build/logs/;
+# Sphinx's -W fails an edition on any warning. Then the site's root (tools/site_root.py).
+EDITIONS := $(shell $(PYTHON) -c 'import json; print(*json.load(open("_ext/editions.json"))["editions"])')
+edition_language = $(shell $(PYTHON) -c 'import json, sys; print(json.load(open("_ext/editions.json"))["editions"][sys.argv[1]]["language"])' $(1))
+JOBS ?= 4
+
+conf.py: _config.yml _toc.yml $(STAMP)
+	@$(BIN)/jupyter-book config sphinx . >/dev/null
+
+# An edition builds in a folder of its own (myst-nb writes beside the output) and then
+# takes its place in _build/html.
+edition-%: conf.py $(STAMP)
+	@mkdir -p _build/logs _build/html; rm -rf _build/editions/$*; start=$$(date +%s); \
+	PYTHONPATH=_ext $(BIN)/sphinx-build -b html -E -W -n --keep-going -q \
+	  -D course_edition=$* -D language=$(call edition_language,$*) \
+	  -d _build/editions/$*/doctrees . _build/editions/$*/html 2>&1 | tee _build/logs/$*.log; \
+	status=$${PIPESTATUS[0]}; \
+	if [ $$status = 0 ]; then rm -rf _build/html/$* && mv _build/editions/$*/html _build/html/$*; fi; \
+	echo "time: $* $$(( $$(date +%s) - start )) s"; exit $$status
+
+lite: $(STAMP)
+	@mkdir -p _build/logs; start=$$(date +%s); \
+	$(BIN)/python tools/build_lite.py > _build/logs/lite.log 2>&1; status=$$?; \
+	[ $$status = 0 ] || tail -n 15 _build/logs/lite.log; \
+	echo "time: lite $$(( $$(date +%s) - start )) s"; exit $$status
+
+editions: $(addprefix edition-,$(EDITIONS))
+
 build: $(STAMP) fonts assets
-	@mkdir -p _build
-	@$(BIN)/python tools/build_editions.py
+	@start=$$(date +%s); \
+	$(MAKE) --no-print-directory -j$(JOBS) editions lite && $(BIN)/python tools/site_root.py; status=$$?; \
+	echo "time: book build ($(EDITIONS) + JupyterLite) $$(( $$(date +%s) - start )) s"; exit $$status
 
 book: build
 	@echo "The site is in _build/html (editions zh/, en/, both/; index.html picks one). Open it with:"
@@ -120,4 +149,4 @@ bench: $(STAMP) fonts assets
 	$(BIN)/python tools/bench.py
 
 clean:
-	rm -rf _build
+	rm -rf _build conf.py

@@ -18,8 +18,9 @@ en partner or the reverse.
 Editions
 --------
 The config value ``course_edition`` ("zh", "en" or "both", default "both")
-selects the edition that one Sphinx run builds; ``tools/build_editions.py``
-runs the three side by side, each with its own ``language`` (``EDITIONS``).
+selects the edition that one Sphinx run builds; the Makefile runs one
+``sphinx-build`` per edition, each with its own ``language`` (``EDITIONS``, from
+the table of editions, editions.json).
 "both" is the side-by-side book. In "zh" and "en" the other language is
 removed from the document tree while it is read (so from the pages, the
 sidebar, the page titles, cross-reference texts and the search index):
@@ -82,18 +83,17 @@ from sphinx.util.docutils import SphinxDirective
 
 logger = logging.getLogger(__name__)
 
-LANGS = {"zh": "zh-Hans", "en": "en"}
-#: The three editions: Sphinx's ``language`` (the theme's strings and <html lang>),
-#: the search language (jieba for Chinese, the English stemmer for English; Sphinx's
-#: Chinese search also stems the English words of the side-by-side edition), and
-#: the hreflang that search engines are told.
-EDITIONS = {
-    "zh": {"language": "zh_CN", "search": "zh", "hreflang": "zh-Hans"},
-    "en": {"language": "en", "search": "en", "hreflang": "en"},
-    "both": {"language": "zh_CN", "search": "zh", "hreflang": None},
-}
+#: The editions (editions.json, the one table of them): Sphinx's ``language`` (the
+#: theme's strings and <html lang>), the search language (jieba for Chinese, the
+#: English stemmer for English; Sphinx's Chinese search also stems the English words
+#: of the side-by-side edition), the hreflang that search engines are told, and the
+#: switch's label and title.
+SITE = json.loads(Path(__file__).with_name("editions.json").read_text(encoding="utf-8"))
+EDITIONS: dict[str, dict] = SITE["editions"]
+#: The two languages and their BCP 47 tags.
+LANGS = {edition: info["lang"] for edition, info in EDITIONS.items() if edition != "both"}
 #: Chinese before, English after: headings, captions and split table cells.
-SEPARATOR = " · "
+SEPARATOR: str = SITE["separator"]
 #: Course terms (交叉熵, 反向传播, …) that jieba must keep whole in the search index.
 SEARCH_DICT = Path(__file__).with_name("zh_search_dict.txt")
 #: The language switch (bilingual.js, bilingual.css). Not in the book's _static,
@@ -812,7 +812,7 @@ def split_references_in_blocks(app: Sphinx, doctree: nodes.document, docname: st
         return  # a single-language edition has one-language titles already
     for block in doctree.findall(lang_block):
         for ref in list(block.findall(nodes.reference)):
-            if " · " in ref.astext():
+            if SEPARATOR in ref.astext():
                 split_node(ref, block["lang"])
 
 
@@ -829,6 +829,12 @@ def configure(app: Sphinx, config) -> None:
     options = dict(config.html_search_options or {})
     options.setdefault("dict", str(SEARCH_DICT))
     config.html_search_options = options
+    if config.html_search_language == "zh":
+        import logging as std_logging
+
+        import jieba
+
+        jieba.setLogLevel(std_logging.WARNING)  # not "Building prefix dict …" on every build
     if (config.language or "").startswith("zh"):
         for name, value in ZH_CONFIG_STRINGS.items():
             if name in config:
@@ -853,8 +859,11 @@ def configure(app: Sphinx, config) -> None:
         config.notfound_urls_prefix = prefix.rstrip("/") + f"/{edition}/"
     if config.html_baseurl:
         config.html_baseurl = config.html_baseurl.rstrip("/") + f"/{edition}/"
-    # Before bilingual.js: the edition this page belongs to.
-    app.add_js_file(None, body=f'document.documentElement.dataset.edition = "{edition}";', priority=150)
+    # Before bilingual.js: the edition this page belongs to, and the table of editions.
+    table = json.dumps({e: {k: info[k] for k in ("lang", "hreflang", "label", "title")} for e, info in EDITIONS.items()}, ensure_ascii=False)
+    app.add_js_file(None, body=f"document.documentElement.dataset.edition = {json.dumps(edition)};"
+                    f"document.documentElement.dataset.editions = {json.dumps(table, ensure_ascii=False)};"
+                    f"document.documentElement.dataset.lite = {json.dumps(SITE['lite'])};", priority=150)
 
 
 #: The footer of every page, per edition: what the book is, its licences, where its
@@ -890,72 +899,45 @@ def set_footer(config, edition: str) -> None:
     config.html_theme_options = options
 
 
-#: The theme's strings in Chinese where Sphinx, pydata-sphinx-theme and
-#: sphinx-book-theme ship no zh_CN translation (or a Traditional one).
-ZH_THEME_STRINGS = {
-    "Search": "搜索",
-    "Search this book...": "搜索本书……",
-    "Print to PDF": "打印为PDF",
-    "Download this page": "下载本页",
-    "Download source file": "下载源文件",
-    "Download notebook file": "下载笔记本文件",
-    "Fullscreen mode": "全屏模式",
-    "Launch interactive content": "在线运行",
-    "Launch on": "启动",
-    "Repository": "仓库",
-    "Source repository": "源代码仓库",
-    "Source repositories": "源代码仓库",
-    "Open an issue": "提交问题",
-    "Open issue": "提交问题",
-    "Suggest edit": "建议修改",
-    "Show source": "显示源文件",
-    "Show Source": "显示源文件",
-    "Toggle primary sidebar": "显示或隐藏目录",
-    "Toggle secondary sidebar": "显示或隐藏本页目录",
-    "Color mode": "颜色模式",
-    "System Settings": "跟随系统",
-    "Light": "浅色",
-    "Dark": "深色",
-    "Main": "主导航",
-    "Page": "本页",
-    "Site navigation": "全书导航",
-    "Section Navigation": "本节导航",
-    "Breadcrumb": "位置",
-    "On this page": "本页内容",
-    "Contents": "目录",
-    "Back to top": "回到顶部",
-    "Skip to main content": "跳到正文",
-    "previous": "上一页",
-    "next": "下一页",
-    "previous page": "上一页",
-    "next page": "下一页",
-    "Home": "首页",
-    "Link to this heading": "链接到本节",
-    "Link to this equation": "链接到本公式",
-    "Link to this image": "链接到本图",
-    "Link to this table": "链接到本表",
-    "Link to this code": "链接到本代码",
-    "Link to this definition": "链接到本定义",
-}
+#: The theme's strings in Simplified Chinese (a gettext catalog, kept by hand).
+THEME_CATALOG = Path(__file__).parent / "locale" / "zh_CN.po"
+
 #: Strings that other extensions take from their configuration, per language.
 ZH_CONFIG_STRINGS = {
-    "nb_code_prompt_show": "显示代码单元格",
-    "nb_code_prompt_hide": "隐藏代码单元格",
     "togglebutton_hint": "点击显示",
     "togglebutton_hint_hide": "点击隐藏",
 }
 
 
-def add_theme_translations(app: Sphinx) -> None:
-    """Complete the Chinese catalogs that the theme's templates read (after the themes
-    have registered theirs, hence at builder-inited)."""
-    if not (app.config.language or "").startswith("zh"):
-        return
-    from sphinx.locale import translators
+def use_own_translations(app: Sphinx, config) -> None:
+    """Put the book's catalog (THEME_CATALOG) ahead of Sphinx's and the themes' Chinese ones.
 
-    for (_, catalog), translator in list(translators.items()):
-        if catalog in ("sphinx", "booktheme") and isinstance(getattr(translator, "_catalog", None), dict):
-            translator._catalog.update(ZH_THEME_STRINGS)
+    ``app.add_message_catalog`` only adds a catalog behind the one already loaded, so
+    the themes' own (partly Traditional) renderings would win; here ours comes first
+    and theirs stay behind it for every other string. At config-inited: before the
+    HTML builder hands Sphinx's translator to its templates.
+    """
+    if not (config.language or "").startswith("zh"):
+        return
+    import gettext
+    import io
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from sphinx import locale
+
+    with THEME_CATALOG.open("rb") as po:
+        compiled = io.BytesIO()
+        write_mo(compiled, read_po(po))
+    for catalog in ("sphinx", "booktheme"):
+        compiled.seek(0)
+        ours = gettext.GNUTranslations(compiled)
+        theirs = locale.translators.get(("general", catalog))
+        if theirs is not None:
+            ours.add_fallback(theirs)
+        locale.translators[("general", catalog)] = ours
+        if catalog == "sphinx":
+            app.translator = ours
 
 
 def translate_page_strings(app: Sphinx, pagename, templatename, context, doctree) -> None:
@@ -1059,7 +1041,7 @@ def setup(app: Sphinx):
     app.connect("doctree-resolved", split_references_in_blocks)
     app.connect("html-page-context", add_alternates)
     app.connect("html-page-context", translate_page_strings)
-    app.connect("builder-inited", add_theme_translations)
+    app.connect("config-inited", use_own_translations)
     app.add_css_file("bilingual.css")
     # In <head>, before the body renders, so the chosen language never flashes.
     app.add_js_file("bilingual.js", priority=200)

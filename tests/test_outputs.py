@@ -241,7 +241,7 @@ def test_an_editions_jupyterlite_notebook_speaks_its_language():
             assert "# 1 标题" in markdown and "test accuracy" not in outputs and "gradient check passed" not in outputs
 
 
-# --- the built site (`make build`; tools/build_editions.py --editions zh,en is enough) ---------------
+# --- the built site (`make build`; `make edition-zh edition-en` is enough) ---------------
 
 from html.parser import HTMLParser  # noqa: E402
 

@@ -123,3 +123,23 @@ def test_pages_load_nothing_from_a_cdn(site, edition):
         assert "<mjx-container" in html and re.search(r'<link[^>]+_static/mathjax-chtml\.css', html)
         for local in re.findall(r'<(?:script|link)[^>]+(?:src|href)="((?:\.\./)?_static/[^"?]+)', html):
             assert (site / edition / Path(page).parent / local).resolve().exists(), local
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_the_icon_subset_draws_every_icon_the_pages_name(site, edition):
+    """_ext/static/scripts/fontawesome.js replaces the theme's script of every icon: it must
+    hold each icon a built page or one of the theme's scripts (the theme switch, the sidebar
+    toggles) names, and the site must serve it rather than the theme's 1.5 MB file."""
+    root = site / edition
+    served = (root / "_static" / "scripts" / "fontawesome.js").read_text(encoding="utf-8")
+    assert served == (Path(__file__).parent.parent / "_ext" / "static" / "scripts" / "fontawesome.js").read_text(encoding="utf-8")
+    icons = json.loads(re.search(r"var ICONS = (\{.*?\n  \});", served, re.S).group(1))
+    drawn = set().union(*icons.values())
+    named = set()
+    for path in [*root.rglob("*.html"), *(root / "_static" / "scripts").glob("*.js")]:
+        if path.name != "fontawesome.js":
+            named.update(re.findall(r"\bfa-([a-z0-9-]+)", path.read_text(encoding="utf-8", errors="ignore")))
+    # classes that size or place an icon, not icons
+    named -= {"lg", "fw", "solid", "regular", "brands", "xs", "sm", "xl", "2x", "3x", "spin", "pulse", "border",
+              "pull-left", "pull-right", "stack", "inverse", "rotate-90", "flip-horizontal"}
+    assert named - drawn == set(), f"icons the pages name that the subset does not draw: {sorted(named - drawn)}"

@@ -1,18 +1,19 @@
 /* The language switch: 中文 / English / 中英 (both).
  *
  * The book is built three times, into sibling folders zh/, en/ and both/ with the
- * same pages and the same section ids (_ext/bilingual.py, tools/build_editions.py).
+ * same pages and the same section ids (_ext/bilingual.py, the Makefile).
  * The switch links to the same page of another edition and, on a click, to the
  * section in view, and remembers the choice (localStorage), which the site's root
  * page follows. ?lang=zh|en|both on any address opens that edition. */
 (function () {
   "use strict";
   var KEY = "ce-backprop-lang";
-  var EDITIONS = ["zh", "en", "both"];
-  var LABELS = { zh: "中文", en: "English", both: "中英" };
-  var TITLES = { zh: "中文版", en: "English edition", both: "中英对照 · Chinese and English side by side" };
-  var LANGS = { zh: "zh-Hans", en: "en", both: "zh-Hans" };
   var html = document.documentElement;
+  // The table of editions (_ext/editions.json), which the page carries in <html data-editions>.
+  var TABLE = JSON.parse(html.dataset.editions || "{}");
+  var EDITIONS = Object.keys(TABLE);
+  var LABELS = {}, TITLES = {}, LANGS = {};
+  EDITIONS.forEach(function (e) { LABELS[e] = TABLE[e].label; TITLES[e] = TABLE[e].title; LANGS[e] = TABLE[e].lang; });
   var edition = EDITIONS.indexOf(html.dataset.edition) >= 0 ? html.dataset.edition : "both";
 
   function store(choice) {
@@ -69,7 +70,7 @@
       a.textContent = LABELS[target];
       a.title = TITLES[target];
       a.lang = LANGS[target];
-      if (target !== "both") a.hreflang = LANGS[target];
+      if (TABLE[target].hreflang) a.hreflang = TABLE[target].hreflang;
       a.href = addressIn(target, window.location.hash).toString();
       if (target === edition) a.setAttribute("aria-current", "page");
       a.addEventListener("click", function (event) {
@@ -99,7 +100,7 @@
     // The zh and en editions open their own notebook (lite/zh/, lite/en/: one language, the
     // library set to speak it); the side-by-side edition opens the bilingual one.
     var folder = edition === "both" ? "" : edition + "/";
-    a.href = new URL("../lite/lab/index.html?path=" + folder + encodeURIComponent(match[1] + ".ipynb"), editionRoot()).toString();
+    a.href = new URL("../" + html.dataset.lite + "?path=" + folder + encodeURIComponent(match[1] + ".ipynb"), editionRoot()).toString();
     a.target = "_blank";
     a.rel = "noopener";
     a.innerHTML = '▶ <span class="lite-launch-label">JupyterLite</span><span class="lite-launch-short">' +
