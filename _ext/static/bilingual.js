@@ -119,6 +119,7 @@
       both: "（中英双语笔记本 · the bilingual notebook）",
     }[edition];
     document.querySelectorAll('a[href*="mybinder.org"], a[href*="/v2/gh/"]').forEach(function (link) {
+      if (link.closest(".explorer-live")) return;  // an explorer's note says it in its own words
       var title = link.getAttribute("title") || link.getAttribute("data-bs-original-title") || link.textContent.trim();
       if (title.indexOf(binderNote) < 0) link.setAttribute("title", title + binderNote);
     });

@@ -151,8 +151,25 @@
     });
   }
 
+  // Labels for assistive technology that the theme and sphinx-togglebutton write in
+  // English whatever the language: the buttons of folded content, the sidebar's
+  // navigation (sbt-sidebar-nav.html) and the print-only contents (layout.html).
+  var ENGLISH_LABELS = {
+    'button[aria-label="Toggle hidden content"]': { zh: "显示或隐藏内容", both: "显示或隐藏内容 · Toggle hidden content" },
+    'nav[aria-label="Main"]': { zh: "全书目录", both: "全书目录 · Main" },
+    'nav[aria-label="Page"]': { zh: "本页内容", both: "本页内容 · Page" },
+  };
+  function labelToggles() {
+    Object.keys(ENGLISH_LABELS).forEach(function (selector) {
+      var label = ENGLISH_LABELS[selector][edition];
+      if (!label) return;
+      Array.prototype.forEach.call(document.querySelectorAll(selector), function (e) { e.setAttribute("aria-label", label); });
+    });
+  }
+
   function start() {
     forwardToggles();
+    labelToggles();
     labelCards();
     openTarget();
     // printed text, not code listings (cb.show_source), which keep their lines as they are
