@@ -747,7 +747,7 @@ def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
 CODE_PROMPTS = {
     "zh": ("显示代码和结果", "隐藏代码和结果"),
     "en": ("Show code cell {type}", "Hide code cell {type}"),
-    "both": ("显示 · Show code cell {type}", "隐藏 · Hide code cell {type}"),
+    "both": ("显示代码和结果 · Show code cell {type}", "隐藏代码和结果 · Hide code cell {type}"),
 }
 
 

@@ -796,29 +796,13 @@ FIGURE_PLACES = """() => [...document.querySelectorAll(".bd-article .cell_output
             right: box.right - Math.max(...rects.map(r => r.right)), column: box.width};
   }).filter(Boolean)"""
 
-#: Code (cells' inputs, cb.show_source listings): a long line wraps, and its continuation
-#: sits under a hanging indent, to the right of where the line began; nothing is wider than its box.
-LISTINGS = """() => [...document.querySelectorAll('.bd-article .cell_input pre, .bd-article .cell_output div[class*="highlight-python"] pre')]
+#: Code listings (cb.show_source): never wrapped; wider than the box only with the cue.
+LISTINGS = """() => [...document.querySelectorAll('.bd-article .cell_output div[class*="highlight-python"] pre')]
   .filter(e => e.offsetParent !== null).map(pre => {
-    // the first character of every line, and of every continuation of a line that wraps
-    const text = pre.textContent, lines = [];
-    const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
-    let top = null, lineStart = true, lineLeft = null, badHang = 0;
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      for (let i = 0; i < node.data.length; i++) {
-        if (node.data[i] === "\\n") { lineStart = true; continue; }
-        const range = document.createRange();
-        range.setStart(node, i); range.setEnd(node, i + 1);
-        const rect = range.getClientRects()[0];
-        if (!rect) continue;
-        if (lineStart) { lineLeft = rect.left; top = rect.top; lineStart = false; continue; }
-        if (rect.top > top + 1) {  // a continuation: it must start right of where its line began
-          if (rect.left <= lineLeft + 1) badHang++;
-          top = rect.top;
-        }
-      }
-    }
-    return {text: text.trim().slice(0, 40), wide: pre.scrollWidth > pre.clientWidth + 1, badHang};
+    const frame = pre.closest(".scroll-frame");
+    return {text: pre.textContent.trim().slice(0, 40), whiteSpace: getComputedStyle(pre).whiteSpace,
+            wide: pre.scrollWidth > pre.clientWidth + 1,
+            cue: !!frame && (frame.getAttribute("data-overflow") || "").includes("right")};
   })"""
 
 #: Each run of Chinese in a printed table as wide as two columns per character.
@@ -876,7 +860,7 @@ FOOTER = """() => { const f = document.querySelector(".bd-footer-content"); retu
 @pytest.mark.parametrize("edition, path", EVERY_PAGE, ids=_IDS)
 def test_what_the_review_found_on_a_desktop(page, base_url, edition, path):
     """At 1280 px: the page and all it loads weigh at most 2.5 MB; a figure's panels sit side
-    by side, and its images are centred in the column; code wraps under a hanging indent; Chinese in
+    by side, and its images are centred in the column; code listings keep their lines (wider ones scroll, with the cue); Chinese in
     a printed table is two columns wide; the English edition's code shows no Chinese and its copy
     button copies the code whole; the footer is the edition's own."""
     url = f"{base_url}{edition + '/' if edition else ''}{path}"
@@ -894,8 +878,10 @@ def test_what_the_review_found_on_a_desktop(page, base_url, edition, path):
         if abs(fig["left"] - fig["right"]) > 2:
             problems.append(f"figure …{fig['src']} is not centred: {fig['left']:.0f} px left of it, {fig['right']:.0f} px right")
     for listing in page.evaluate(LISTINGS):
-        if listing["wide"] or listing["badHang"]:
-            problems.append(f"the code {listing['text']!r} is wider than its box or wraps without a hanging indent")
+        if listing["whiteSpace"] != "pre":
+            problems.append(f"the listing {listing['text']!r} wraps (white-space: {listing['whiteSpace']})")
+        if listing["wide"] and not listing["cue"]:
+            problems.append(f"the listing {listing['text']!r} is wider than its box without a cue")
     problems += [f"a printed table's Chinese: {t}" for t in page.evaluate(WIDE_RUNS)]
     if edition in ("zh", "en"):
         notebook = ROOT / path.replace(".html", ".ipynb")
@@ -952,8 +938,8 @@ EXPLORER_NOTE = """() => [...document.querySelectorAll(".bd-article .explorer-li
 @pytest.mark.parametrize("edition, path", EVERY_PAGE, ids=_IDS)
 def test_what_the_review_found_on_a_phone(browser, base_url, edition, path):
     """At 390 px: the header keeps to one uncrowded row (☰, the edition switch, run, search,
-    contents); the explorer's settings read one a line at no less than 13 px; code wraps under
-    a hanging indent; Chinese in a printed table is two columns wide."""
+    contents); the explorer's settings read one a line at no less than 13 px; code listings
+    keep their lines; Chinese in a printed table is two columns wide."""
     context = offline_context(browser, viewport={"width": PHONE, "height": 844}, is_mobile=True, has_touch=True)
     page = context.new_page()
     _open(page, f"{base_url}{edition + '/' if edition else ''}{path}")
@@ -976,8 +962,8 @@ def test_what_the_review_found_on_a_phone(browser, base_url, edition, path):
         if not all(note["links"]):
             problems.append("an explorer's links stick out of its note")
     for listing in page.evaluate(LISTINGS):
-        if listing["wide"] or listing["badHang"]:
-            problems.append(f"the code {listing['text']!r} is wider than its box or wraps without a hanging indent")
+        if listing["whiteSpace"] != "pre" or (listing["wide"] and not listing["cue"]):
+            problems.append(f"the listing {listing['text']!r} wraps or hides its end without a cue")
     problems += [f"a printed table's Chinese: {t}" for t in page.evaluate(WIDE_RUNS)]
     context.close()
     assert not problems, f"{path} ({edition or 'site'}) at {PHONE} px:\n  " + "\n  ".join(problems)

@@ -138,14 +138,22 @@
 
   // --- Tables read as entries (glossary, errata): each cell knows its column's name,
   // which a phone shows above it when the rows become cards (layout.css). ---
+  // Each cell of a card table starts with a copy of its column's header (shown only where
+  // the table is laid out as cards, layout.css), maths and all, so a header such as v̄₁
+  // reads as it does in the header row.
   function labelCards() {
     Array.prototype.forEach.call(document.querySelectorAll(".bd-article table.table-cards"), function (table) {
       var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
-        return th.textContent.replace(/\s+/g, " ").trim();
+        return th.textContent.trim() ? th.innerHTML : "";
       });
       Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (tr) {
         Array.prototype.forEach.call(tr.children, function (td, i) {
-          if (heads[i]) td.setAttribute("data-label", heads[i]);
+          if (!heads[i]) return;
+          var label = document.createElement("span");
+          label.className = "card-label";
+          label.setAttribute("aria-hidden", "true");  // the header row already names the column
+          label.innerHTML = heads[i];
+          td.insertBefore(label, td.firstChild);
         });
       });
     });
@@ -169,7 +177,9 @@
 
   function start() {
     forwardToggles();
-    labelToggles();
+    // sphinx-togglebutton adds its buttons at DOMContentLoaded, after this deferred script runs
+    if (document.readyState === "complete") labelToggles();
+    else document.addEventListener("DOMContentLoaded", labelToggles);
     labelCards();
     openTarget();
     // printed text, not code listings (cb.show_source), which keep their lines as they are
