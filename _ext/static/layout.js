@@ -136,11 +136,9 @@
     });
   }
 
-  // --- Tables read as entries (glossary, errata): each cell knows its column's name,
-  // which a phone shows above it when the rows become cards (layout.css). ---
-  // Each cell of a card table starts with a copy of its column's header (shown only where
-  // the table is laid out as cards, layout.css), maths and all, so a header such as v̄₁
-  // reads as it does in the header row.
+  // --- Tables that a phone shows as cards (layout.css): each cell starts with a copy of
+  // its column's header, maths and all (so a header such as v̄₁ reads as in the header
+  // row), shown only when the rows become cards. ---
   function labelCards() {
     Array.prototype.forEach.call(document.querySelectorAll(".bd-article table.table-cards"), function (table) {
       var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
@@ -164,10 +162,11 @@
   // navigation (sbt-sidebar-nav.html) and the print-only contents (layout.html).
   var ENGLISH_LABELS = {
     'button[aria-label="Toggle hidden content"]': { zh: "显示或隐藏内容", both: "显示或隐藏内容 · Toggle hidden content" },
-    'nav[aria-label="Main"]': { zh: "全书目录", both: "全书目录 · Main" },
-    'nav[aria-label="Page"]': { zh: "本页内容", both: "本页内容 · Page" },
+    // the same words as the theme's catalog (_ext/locale/zh_CN.po)
+    'nav[aria-label="Main"]': { zh: "主导航", both: "主导航 · Main" },
+    'nav[aria-label="Page"]': { zh: "本页", both: "本页 · Page" },
   };
-  function labelToggles() {
+  function translateLabels() {
     Object.keys(ENGLISH_LABELS).forEach(function (selector) {
       var label = ENGLISH_LABELS[selector][edition];
       if (!label) return;
@@ -178,8 +177,8 @@
   function start() {
     forwardToggles();
     // sphinx-togglebutton adds its buttons at DOMContentLoaded, after this deferred script runs
-    if (document.readyState === "complete") labelToggles();
-    else document.addEventListener("DOMContentLoaded", labelToggles);
+    if (document.readyState === "complete") translateLabels();
+    else document.addEventListener("DOMContentLoaded", translateLabels);
     labelCards();
     openTarget();
     // printed text, not code listings (cb.show_source), which keep their lines as they are
