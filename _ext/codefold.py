@@ -1,4 +1,4 @@
-"""Code in one language per edition: the other language's words folded, the code whole.
+"""Code in one language per edition: the other language's words hidden, the code whole.
 
 A chapter's code carries the words a cell shows in both languages, Chinese first and
 its English right after it, as the two arguments of a bilingual call or two neighbours
@@ -8,15 +8,17 @@ in a tuple or list (STYLE.md, "Code in two languages"):
     cb.Bilingual(f"起点 {start}", f"start {start}")
     for name, y in ((("干净", "clean"), y_clean), ...):
 
-The single-language editions show the code with the other language's argument folded
-into a small marker (``t(…, "weighted input z")`` in the English edition,
-``t("带权输入z", …)`` in the Chinese one). The code is still the real code: the fold
-keeps the folded text in the page (hidden), the copy button copies the cell exactly as
-it runs, and the side-by-side edition, JupyterLite and Binder show it unfolded.
+A single-language edition shows a bilingual call as its own language's argument alone
+(``ax.set_xlabel("weighted input z")`` in the English edition), so the code reads as
+plain Python; a pair inside a tuple or list keeps its place, with the other language's
+string folded into a small marker (``(("干净", …), y_clean)`` in the Chinese one). The
+code is still the real code: what is hidden stays in the page, the copy button copies
+the cell exactly as it runs, and the side-by-side edition, JupyterLite and Binder show
+it whole.
 
-How: a transform replaces each folded argument in the code's literal block by one
+How: a transform replaces each hidden span of the code's literal block by one
 private-use character (so Pygments and the search index never see the other language),
-and the page's HTML gets the marker and the hidden text in its place.
+and the page's HTML gets the hidden text, and the marker where there is one, in its place.
 """
 
 from __future__ import annotations
@@ -73,30 +75,34 @@ def _parse(source: str) -> ast.AST | None:
         return None
 
 
-def fold_spans(source: str) -> dict[str, list[tuple[int, int]]]:
-    """For each language, the (start, end) character spans of the source that are its words
-    (outermost only, in order): the arguments of ``cb.Bilingual(zh, en)``, ``t(zh, en)``,
-    ``cb.label(zh, en)``, and a Chinese string followed by an English one in a tuple or a list."""
-    tree = _parse(source)
+def fold_spans(source: str, edition: str) -> list[tuple[int, int, bool]]:
+    """The (start, end, marked) character spans of the source that the edition hides, in order
+    (outermost only). A bilingual call with just its two texts (``cb.Bilingual(zh, en)``,
+    ``t(zh, en)``, ``cb.label(zh, en)``) hides all but its own language's argument, unmarked;
+    the other language's string of any other pair (more arguments, or a Chinese string
+    followed by an English one in a tuple or list) is hidden behind a marker."""
+    tree = _parse(source) if edition in LANGS else None
     if tree is None:
-        return {"zh": [], "en": []}
+        return []
+    own = LANGS.index(edition)
     lines = [line.encode("utf-8") for line in source.split("\n")]
     offsets, at = [], 0
     for line in source.split("\n"):
         offsets.append(at)
         at += len(line) + 1
-    found: dict[str, list[tuple[int, int]]] = {"zh": [], "en": []}
+    found: list[tuple[int, int, bool]] = []
     for node in ast.walk(tree):
-        pair: tuple[ast.AST, ast.AST] | None = None
         if isinstance(node, ast.Call) and len(node.args) >= 2 and not any(isinstance(a, ast.Starred) for a in node.args[:2]):
             func = node.func
             name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
             if name in BILINGUAL_CALLS:
-                pair = (node.args[0], node.args[1])
-        if pair is not None:
-            for lang, arg in zip(LANGS, pair):
-                found[lang].append(_segment(arg, offsets, lines))
-            continue
+                call = _segment(node, offsets, lines)
+                kept = _segment(node.args[own], offsets, lines)
+                if len(node.args) == 2 and not node.keywords:
+                    found += [(call[0], kept[0], False), (kept[1], call[1], False)]
+                else:
+                    found.append((*_segment(node.args[1 - own], offsets, lines), True))
+                continue
         if isinstance(node, (ast.Tuple, ast.List)):
             elts = node.elts
             i = 0
@@ -105,48 +111,43 @@ def fold_spans(source: str) -> dict[str, list[tuple[int, int]]]:
                 if _is_text(first) and _is_text(second):
                     a, b = _segment(first, offsets, lines), _segment(second, offsets, lines)
                     if _HAN_RE.search(source[a[0]:a[1]]) and not _HAN_RE.search(source[b[0]:b[1]]):
-                        found["zh"].append(a)
-                        found["en"].append(b)
+                        found.append(((a, b)[1 - own] + (True,)))
                         i += 2
                         continue
                 i += 1
-    for lang in LANGS:
-        spans = sorted(set(found[lang]))
-        outer: list[tuple[int, int]] = []
-        for start, end in spans:
-            if outer and start < outer[-1][1]:
-                if end > outer[-1][1]:
-                    outer[-1] = (outer[-1][0], end)
-                continue
-            outer.append((start, end))
-        found[lang] = outer
-    return found
+    outer: list[tuple[int, int, bool]] = []
+    for span in sorted(set(found)):
+        if span[0] == span[1]:
+            continue
+        if outer and span[0] < outer[-1][1]:  # inside a span already hidden
+            continue
+        outer.append(span)
+    return outer
 
 
-def fold_source(source: str, edition: str, first: int = FIRST_MARK) -> tuple[str, list[str]]:
-    """The source as the edition shows it: each of the other language's spans replaced by one
-    private-use character (``first``, ``first + 1``, …); and the texts they stand for, in order.
-    The side-by-side edition ("both") folds nothing."""
-    if edition not in LANGS:
-        return source, []
-    other = "en" if edition == "zh" else "zh"
-    spans = fold_spans(source)[other]
+def fold_source(source: str, edition: str, first: int = FIRST_MARK) -> tuple[str, list[list]]:
+    """The source as the edition shows it: each hidden span replaced by one private-use
+    character (``first``, ``first + 1``, …); and, in order, what each stands for:
+    ``[text, marked]``. The side-by-side edition ("both") hides nothing."""
+    spans = fold_spans(source, edition)
     if first + len(spans) > LAST_MARK:
         return source, []
     out, texts, at = [], [], 0
-    for i, (start, end) in enumerate(spans):
+    for start, end, marked in spans:
         out.append(source[at:start])
         out.append(chr(first + len(texts)))
-        texts.append(source[start:end])
+        texts.append([source[start:end], marked])
         at = end
     out.append(source[at:])
     return "".join(out), texts
 
 
 def visible_code(source: str, edition: str) -> str:
-    """The code as a reader of the edition reads it on the page (each fold as "…")."""
+    """The code as a reader of the edition reads it on the page (each marker as "…")."""
     folded, texts = fold_source(source, edition)
-    return re.sub("[\ue000-\uf8ff]", "…", folded) if texts else source
+    if not texts:
+        return source
+    return re.sub("[\ue000-\uf8ff]", lambda m: "…" if texts[ord(m[0]) - FIRST_MARK][1] else "", folded)
 
 
 def _is_python(block: nodes.literal_block) -> bool:
@@ -187,11 +188,15 @@ class FoldCode(SphinxTransform):
         self.document[_FOLDS] = texts
 
 
-def marker_html(text: str, edition: str) -> str:
-    """A fold as the page shows it: the marker, and the folded text kept hidden for the copy button."""
+def marker_html(text: str, edition: str, marked: bool = True) -> str:
+    """A hidden span as the page shows it: the text kept hidden for the copy button, after
+    the marker if it has one."""
+    hidden = f'<span class="lang-fold-text" hidden>{html.escape(text, quote=False)}</span>'
+    if not marked:
+        return hidden
     return (
         f'<span class="lang-fold" title="{html.escape(MARKER_TITLE[edition])}" aria-label="{MARKER_LABEL[edition]}">…</span>'
-        f'<span class="lang-fold-text" hidden>{html.escape(text, quote=False)}</span>'
+        + hidden
     )
 
 
@@ -206,7 +211,7 @@ def fill_folds(app: Sphinx, pagename, templatename, context, doctree) -> None:
 
     def replace(m: re.Match) -> str:
         index = ord(m[1]) - FIRST_MARK
-        return marker_html(texts[index], edition) if 0 <= index < len(texts) else m[0]
+        return marker_html(texts[index][0], edition, texts[index][1]) if 0 <= index < len(texts) else m[0]
 
     context["body"] = _MARK_RE.sub(replace, context["body"])
 

@@ -676,6 +676,25 @@ def mark_card_tables(app: Sphinx, doctree: nodes.document) -> None:
             table["classes"].append("table-cards")
 
 
+def join_printed_outputs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """A cell's printed results in one box: consecutive plain-text outputs of a code cell
+    (each ``display()`` or print of a check is an output of its own) become one block."""
+    def printed(node: nodes.Node) -> bool:
+        return (isinstance(node, nodes.literal_block) and "output" in node["classes"]
+                and ("text_plain" in node["classes"] or "stream" in node["classes"]))
+
+    for box in list(doctree.findall(nodes.container)):
+        if "cell_output" not in box["classes"]:
+            continue
+        children = list(box.children)
+        for first, second in zip(children[::-1][1:], children[::-1]):  # from the end, so merges chain
+            if printed(first) and printed(second) and first.get("language") == second.get("language"):
+                text = first.astext().rstrip("\n") + "\n" + second.astext()
+                first.children = [nodes.Text(text)]
+                first.rawsource = text
+                box.remove(second)
+
+
 # ---------------------------------------------------------------------------
 # Equations numbered per chapter
 # ---------------------------------------------------------------------------
@@ -829,6 +848,7 @@ def setup(app: Sphinx):
     app.connect("doctree-read", build_asides, priority=600)  # after bilingual.py pairs the blocks
     app.connect("doctree-read", keep_punctuation_with_math, priority=600)
     app.connect("doctree-read", mark_card_tables, priority=600)
+    app.connect("doctree-resolved", join_printed_outputs)  # after myst-nb picks each output's type
     app.connect("env-get-updated", number_equations_per_chapter, priority=900)  # after Sphinx numbers them
     app.connect("html-page-context", figure_widths)
     app.connect("build-finished", trim_theme_css)

@@ -342,29 +342,39 @@ lines = [cb.Bilingual(f"起点 {start}", f"start {start}"), "η = 0.15"]
 for name, y in ((("干净", "clean"), y_clean),):
     print(cb.Bilingual("模型：" + ("是" if ok else "否"), f"model: {ok}"))
 x = ("C1", "-", "二次代价", "quadratic")
+lines.append(cb.Bilingual(f"  {D}个隐藏层",
+                          f"  {D} hidden"))
+y = t("甲", "a", size=3)
 %matplotlib inline
 '''
 
 
-def test_the_other_languages_words_fold_and_the_rest_stays():
-    assert codefold.visible_code(_PAIRS, "en") == '''ax.set_xlabel(t(…, "weighted input z"))
-lines = [cb.Bilingual(…, f"start {start}"), "η = 0.15"]
+def test_a_bilingual_call_shows_its_own_language_and_a_pair_folds_the_other():
+    assert codefold.visible_code(_PAIRS, "en") == '''ax.set_xlabel("weighted input z")
+lines = [f"start {start}", "η = 0.15"]
 for name, y in (((…, "clean"), y_clean),):
-    print(cb.Bilingual(…, f"model: {ok}"))
+    print(f"model: {ok}")
 x = ("C1", "-", …, "quadratic")
+lines.append(f"  {D} hidden")
+y = t(…, "a", size=3)
 %matplotlib inline
 '''
-    assert codefold.visible_code(_PAIRS, "zh") == '''ax.set_xlabel(t("带权输入z", …))
-lines = [cb.Bilingual(f"起点 {start}", …), "η = 0.15"]
+    assert codefold.visible_code(_PAIRS, "zh") == '''ax.set_xlabel("带权输入z")
+lines = [f"起点 {start}", "η = 0.15"]
 for name, y in ((("干净", …), y_clean),):
-    print(cb.Bilingual("模型：" + ("是" if ok else "否"), …))
+    print("模型：" + ("是" if ok else "否"))
 x = ("C1", "-", "二次代价", …)
+lines.append(f"  {D}个隐藏层")
+y = t("甲", …, size=3)
 %matplotlib inline
 '''
     assert codefold.visible_code(_PAIRS, "both") == _PAIRS
     folded, texts = codefold.fold_source(_PAIRS, "en")
-    assert texts[0] == '"带权输入z"' and len(texts) == 5
-    # each fold is one private-use character, so Pygments and the search index see no Chinese
+    # a call hides its name and its other argument, unmarked; a pair's other string has a marker
+    assert texts[:2] == [['t("带权输入z", ', False], [")", False]] and [t[1] for t in texts].count(True) == 3
+    # what is hidden and what is shown make the source again, for the copy button
+    assert re.sub("[\ue000-\uf8ff]", lambda m: texts[ord(m[0]) - codefold.FIRST_MARK][0], folded) == _PAIRS
+    # each hidden span is one private-use character, so Pygments and the search index see no Chinese
     assert not _HAN_IN_CODE.search(folded) and folded.count("\ue000") == 1
     assert codefold.fold_source("this is not python (", "en") == ("this is not python (", [])
 
@@ -850,7 +860,7 @@ CODE_SHOWN_AND_COPIED = """async () => {
     shown.querySelectorAll(".lang-fold-text").forEach(e => e.remove());
     const copied = pre.cloneNode(true);
     if (exclude) copied.querySelectorAll(exclude).forEach(e => e.remove());
-    return {shown: shown.textContent, copied: copied.innerText, folds: pre.querySelectorAll(".lang-fold").length};
+    return {shown: shown.textContent, copied: copied.innerText, folds: pre.querySelectorAll(".lang-fold-text").length};
   });
 }"""
 

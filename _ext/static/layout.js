@@ -6,9 +6,10 @@
  *   data-overflow="left", "right" or "left right" while there is more to see on
  *   that side (layout.css fades that side and puts an arrow on it). The maths is
  *   typeset when the book is built, so nothing here waits for MathJax.
- * - Code outputs are split into their lines, so that a long line wraps with a
- *   hanging indent instead of hiding its end off-screen; a printed table keeps its
- *   rows whole and scrolls, with the cue, where it is wider than the column. */
+ * - Code outputs and code cells are split into their lines, so that a long line
+ *   wraps with a hanging indent instead of hiding its end off-screen (a code line
+ *   hangs from its own indentation); a printed table keeps its rows whole and
+ *   scrolls, with the cue, where it is wider than the column. */
 (function () {
   "use strict";
   var edition = document.documentElement.dataset.edition || "both";
@@ -23,38 +24,53 @@
   }
   window.addEventListener("hashchange", openTarget);
 
-  // --- Code outputs: one element per line (hanging indent in layout.css); each run of
-  // wide (CJK) characters in a span.w2, which layout.css makes exactly two columns wide. ---
-  var TOKEN = /(<[^>]+>)|([^<]+)/g;
+  // --- Code outputs and code cells: one element per line. An output line wraps under a
+  // hanging indent, each run of wide (CJK) characters in a span.w2, which layout.css makes
+  // exactly two columns wide. A code line keeps its newline (so the copy button copies the
+  // code as it is) and its indent in --indent: a long line continues four columns further
+  // in than its own start. Text a single-language edition hides (codefold.py) stays whole
+  // inside its line. ---
+  var TOKEN = /(<span class="lang-fold-text" hidden(?:="")?>[^<]*<\/span>)|(<[^>]+>)|([^<]+)/g;
   var WIDE = /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]+/g;
   function wide(text) {
     return text.replace(WIDE, function (run) { return '<span class="w2">' + run + "</span>"; });
   }
-  function splitLines(pre) {
+  function closeTags(open) {
+    return open.slice().reverse().map(function (t) {
+      return "</" + (/^<([A-Za-z0-9]+)/.exec(t) || [0, "span"])[1] + ">";
+    }).join("");
+  }
+  function indentOf(html) {
+    var text = html.replace(/<span class="lang-fold-text" hidden(?:="")?>[^<]*<\/span>/g, "").replace(/<[^>]+>/g, "");
+    return /^ */.exec(text)[0].length;
+  }
+  function splitLines(pre, code) {
     if (pre.classList.contains("lines")) return;
     var source = pre.innerHTML.replace(/\n$/, "");
     var open = [], line = "", lines = [], m;
     TOKEN.lastIndex = 0;
     while ((m = TOKEN.exec(source)) !== null) {
-      if (m[1]) {
-        line += m[1];
-        if (/^<\//.test(m[1])) open.pop();
-        else if (!/\/>$/.test(m[1]) && !/^<(br|img|wbr)\b/i.test(m[1])) open.push(m[1]);
+      if (m[1]) { line += m[1]; continue; }
+      if (m[2]) {
+        line += m[2];
+        if (/^<\//.test(m[2])) open.pop();
+        else if (!/\/>$/.test(m[2]) && !/^<(br|img|wbr)\b/i.test(m[2])) open.push(m[2]);
         continue;
       }
-      var parts = m[2].split("\n");
+      var parts = m[3].split("\n");
       for (var i = 0; i < parts.length; i++) {
         if (i > 0) {
-          lines.push(line + open.slice().reverse().map(function (t) {
-            return "</" + (/^<([A-Za-z0-9]+)/.exec(t) || [0, "span"])[1] + ">";
-          }).join(""));
+          lines.push(line + closeTags(open) + (code ? "\n" : ""));
           line = open.join("");
         }
-        line += wide(parts[i]);
+        line += code ? parts[i] : wide(parts[i]);
       }
     }
     lines.push(line);
-    pre.innerHTML = lines.map(function (l) { return '<span class="line">' + l + "</span>"; }).join("");
+    pre.innerHTML = lines.map(function (l) {
+      return code ? '<span class="line" style="--indent:' + indentOf(l) + '">' + l + "</span>"
+                  : '<span class="line">' + l + "</span>";
+    }).join("");
     pre.classList.add("lines");
   }
 
@@ -185,7 +201,10 @@
     Array.prototype.forEach.call(document.querySelectorAll(".bd-article .cell_output pre"), function (pre) {
       if (pre.closest('div[class*="highlight-python"], div[class*="highlight-ipython"]')) return;
       if (isTable(pre)) pre.classList.add("columns");
-      splitLines(pre);
+      splitLines(pre, false);
+    });
+    Array.prototype.forEach.call(document.querySelectorAll(".bd-article .cell_input pre"), function (pre) {
+      splitLines(pre, true);
     });
     Array.prototype.forEach.call(document.querySelectorAll(SCROLLERS), watch);
     if (!observer) window.addEventListener("resize", function () {
