@@ -39,9 +39,10 @@ from urllib.parse import quote
 from docutils import nodes
 from docutils.parsers.rst import Directive
 from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
-from bilingual import EDITIONS, SEPARATOR, SITE
+from bilingual import EDITIONS, LANGS, SEPARATOR, SITE
 
 logger = logging.getLogger(__name__)
 
@@ -763,11 +764,33 @@ def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
 
 
 #: The toggle of a folded cell (hide-cell, hide-input), in the edition's languages.
+#: What a folded code cell's summary says, per language and per what it folds: the whole
+#: cell (hide-cell), its code (hide-input) or its result (hide-output).
 CODE_PROMPTS = {
-    "zh": ("显示代码和结果", "隐藏代码和结果"),
-    "en": ("Show code cell {type}", "Hide code cell {type}"),
-    "both": ("显示代码和结果 · Show code cell {type}", "隐藏代码和结果 · Hide code cell {type}"),
+    "zh": {"content": ("显示代码和结果", "隐藏代码和结果"), "source": ("显示代码", "隐藏代码"),
+           "output": ("显示结果", "隐藏结果")},
+    "en": {"content": ("Show code and result", "Hide code and result"), "source": ("Show code", "Hide code"),
+           "output": ("Show result", "Hide result")},
 }
+
+
+class NameCodeFolds(SphinxPostTransform):
+    """Each folded code cell's summary in the edition's language, saying what it folds
+    (myst-nb's prompt is one English template for all three)."""
+
+    default_priority = 200  # after myst-nb wraps the folded parts (HideInputCells, 199)
+    formats = ("html",)
+
+    def run(self, **kwargs) -> None:
+        from myst_nb.sphinx_ import HideCodeCellNode
+
+        ed = edition(self.config)
+        for fold in self.document.findall(HideCodeCellNode):
+            kinds = {child.get("nb_element") for child in fold.children}
+            folded = ("content" if "cell_code_output" in kinds and "cell_code_source" in kinds
+                      else "source" if "cell_code_source" in kinds else "output")
+            prompts = [CODE_PROMPTS[lang][folded] for lang in (LANGS if ed == "both" else (ed,))]
+            fold["prompt_show"], fold["prompt_hide"] = (SEPARATOR.join(p[i] for p in prompts) for i in (0, 1))
 
 
 def configure(app: Sphinx, config) -> None:
@@ -776,8 +799,6 @@ def configure(app: Sphinx, config) -> None:
     # sidebar buttons with their tooltips in the edition's language. First in the path,
     # before the themes' components folders, so that these copies are the ones used.
     config.templates_path = [str(Path(__file__).with_name("templates")), *config.templates_path]
-    show, hide = CODE_PROMPTS[edition(config)]
-    config.nb_code_prompt_show, config.nb_code_prompt_hide = show, hide
     # One search box per page: the header's. The sidebar's copy is left out.
     sidebars = dict(config.html_sidebars or {})
     sidebars.setdefault("**", ["navbar-logo.html", "sbt-sidebar-nav.html"])
@@ -845,6 +866,7 @@ def setup(app: Sphinx):
     app.add_node(aside_summary, html=(visit_summary_html, depart_summary_html))
     app.add_node(lang_span, html=(visit_lang_span_html, depart_lang_span_html))
     app.add_directive("source-aside-marker", AsideMarkerDirective)
+    app.add_post_transform(NameCodeFolds)
     app.connect("doctree-read", build_asides, priority=600)  # after bilingual.py pairs the blocks
     app.connect("doctree-read", keep_punctuation_with_math, priority=600)
     app.connect("doctree-read", mark_card_tables, priority=600)

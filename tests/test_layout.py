@@ -702,7 +702,7 @@ PHONE_BOXES = """async () => {
     // a row that wraps loses its columns
     const rows = linesOf(pre).filter(l => /\\S {2,}\\S/.test(l.trim())).length;
     if (shown(pre) && rows >= 2 && !pre.closest('div[class*="highlight-python"]')) {
-      const wrapped = [...pre.querySelectorAll(":scope > .line")]
+      const wrapped = [...pre.querySelectorAll(":scope > .line")].filter(l => /\\S {2,}\\S/.test(l.textContent.trim()))
         .filter(l => { const st = getComputedStyle(l), lh = parseFloat(st.lineHeight) || 1.2 * parseFloat(st.fontSize);
                        return l.getBoundingClientRect().height > 1.5 * lh; });
       if (wrapped.length || !pre.querySelector(":scope > .line")) found.tables.push(`a printed table's rows wrap: ${text(wrapped[0] || pre)}`);

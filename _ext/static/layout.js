@@ -67,9 +67,12 @@
       }
     }
     lines.push(line);
+    var table = pre.classList.contains("columns");
     pre.innerHTML = lines.map(function (l) {
-      return code ? '<span class="line" style="--indent:' + indentOf(l) + '">' + l + "</span>"
-                  : '<span class="line">' + l + "</span>";
+      if (code) return '<span class="line" style="--indent:' + indentOf(l) + '">' + l + "</span>";
+      // in a printed table, a row keeps its columns; a line of text around it wraps
+      var row = table && COLUMN_GAP.test(l.replace(/<[^>]+>/g, "").trim());
+      return '<span class="line' + (row ? " row" : "") + '">' + l + "</span>";
     }).join("");
     pre.classList.add("lines");
   }
@@ -162,6 +165,10 @@
       });
       Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (tr) {
         Array.prototype.forEach.call(tr.children, function (td, i) {
+          if (!td.textContent.trim() && !td.querySelector("img, svg, mjx-container")) {
+            td.classList.add("card-empty");  // a card leaves out a field with nothing in it
+            return;
+          }
           if (!heads[i]) return;
           var label = document.createElement("span");
           label.className = "card-label";
