@@ -206,6 +206,11 @@ def test_search_finds_terms_with_readable_snippets(page, base_url, edition, quer
             assert len(re.findall(HAN, snippet)) < 10, snippet  # English text (a term in brackets at most)
         # the article's text, not the header's buttons or the page's contents list
         assert not re.search(r"^\W*Binder|\.ipynb\s*\.pdf|^\W*(本页内容|On this page)", snippet), snippet
+    # a snippet starts after the heading its result's title already shows
+    for title, snippet in page.eval_on_selector_all(
+            "#search-results ul.search li", "lis => lis.filter(li => li.querySelector('p.context')).map(li => "
+            "[li.querySelector('a').innerText.trim(), li.querySelector('p.context').innerText.trim()])"):
+        assert not snippet.startswith(title), (title, snippet)
     assert page.errors == [], page.errors
 
 

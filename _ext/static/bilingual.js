@@ -165,7 +165,11 @@
       });
       var root = doc.querySelector("article.bd-article") ? "article.bd-article" : '[role="main"]';
       var main = (anchor && doc.querySelector(root + " " + anchor)) || doc.querySelector(root);
-      return main ? main.textContent.replace(/\s+/g, " ") : "";
+      if (!main) return "";
+      // the result's title already names the page (or section): the snippet starts after it
+      var heading = main.querySelector("h1, h2, h3");
+      if (heading) heading.remove();
+      return main.textContent.replace(/\s+/g, " ");
     };
   }
 
