@@ -662,9 +662,10 @@ PHONE_BOXES = """async () => {
     box.scrollLeft = 0;
     if (wide(box) && !cue(box)) found.equations.push(`${text(d)} (${box.scrollWidth} px in ${box.clientWidth} px, no cue)`);
     const number = d.querySelector(":scope > .eqno");
-    if (number) {
-      const gap = number.getBoundingClientRect().left - box.getBoundingClientRect().right;
-      if (gap < 12) found.equations.push(`${number.firstChild.textContent.trim()} only ${gap.toFixed(0)} px from its formula`);
+    if (number) {  // beside its formula, at least 12 px from it, or under it (a wide one)
+      const n = number.getBoundingClientRect(), b = box.getBoundingClientRect();
+      const gap = n.left - b.right;
+      if (gap < 12 && n.top < b.bottom - 1) found.equations.push(`${number.firstChild.textContent.trim()} only ${gap.toFixed(0)} px from its formula`);
     }
   }
   for (const t of document.querySelectorAll(".bd-article table")) {

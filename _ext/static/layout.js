@@ -40,6 +40,20 @@
       return "</" + (/^<([A-Za-z0-9]+)/.exec(t) || [0, "span"])[1] + ">";
     }).join("");
   }
+  // A code line too long for the box breaks at a space, or else after a ".", "(", "," or
+  // "[" (never inside a name or a number).
+  var BREAK_AFTER = /(<span class="[op]">[^<]*[.(,\[]<\/span>)/g;
+  function breakInlineCode() {
+    Array.prototype.forEach.call(document.querySelectorAll(".bd-article code.literal span.pre"), function (span) {
+      if (span.children.length || span.textContent.length < 16 || span.textContent.indexOf(".") < 0) return;
+      var parts = span.textContent.split(".");
+      span.textContent = "";
+      parts.forEach(function (part, i) {
+        span.appendChild(document.createTextNode(part + (i < parts.length - 1 ? "." : "")));
+        if (i < parts.length - 1) span.appendChild(document.createElement("wbr"));
+      });
+    });
+  }
   function indentOf(html) {
     var text = html.replace(/<span class="lang-fold-text" hidden(?:="")?>[^<]*<\/span>/g, "").replace(/<[^>]+>/g, "");
     return /^ */.exec(text)[0].length;
@@ -67,6 +81,7 @@
       }
     }
     lines.push(line);
+    if (code) lines = lines.map(function (l) { return l.replace(BREAK_AFTER, "$1<wbr>"); });
     var table = pre.classList.contains("columns");
     pre.innerHTML = lines.map(function (l) {
       if (code) return '<span class="line" style="--indent:' + indentOf(l) + '">' + l + "</span>";
@@ -88,6 +103,7 @@
 
   // --- Scroll cues ---
   var LABEL = { zh: "可左右滚动", en: "scrolls sideways", both: "可左右滚动 · scrolls sideways" }[edition];
+  var PHONE = window.matchMedia("(max-width: 575.98px)");
   var observer = "ResizeObserver" in window ? new ResizeObserver(function (entries) {
     entries.forEach(function (e) { update(e.target); });
   }) : null;
@@ -99,6 +115,13 @@
     // measuring its boxes would lay it out. Its ResizeObserver entry comes when it is.
     if (observer && box.checkVisibility && !box.checkVisibility({ contentVisibilityAuto: true })) return;
     var hidden = box.scrollWidth - box.clientWidth;
+    // On a phone a numbered display too wide for the room beside its number puts the
+    // number under it, so the formula gets the column's whole width (layout.css).
+    var display = hidden > 1 && PHONE.matches && box.closest("div.math-display.math-numbered:not(.number-below)");
+    if (display) {
+      display.classList.add("number-below");
+      return;  // the box grows; the observer measures it again
+    }
     if (hidden <= 1) {
       if (frame.hasAttribute("data-overflow")) frame.removeAttribute("data-overflow");
       if (box.getAttribute("tabindex") === "0") box.removeAttribute("tabindex");
@@ -203,6 +226,7 @@
     if (document.readyState === "complete") translateLabels();
     else document.addEventListener("DOMContentLoaded", translateLabels);
     labelCards();
+    breakInlineCode();
     openTarget();
     // printed text, not code listings (cb.show_source), which keep their lines as they are
     Array.prototype.forEach.call(document.querySelectorAll(".bd-article .cell_output pre"), function (pre) {
