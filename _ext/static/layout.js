@@ -87,7 +87,7 @@
       if (code) return '<span class="line" style="--indent:' + indentOf(l) + '">' + l + "</span>";
       // in a printed table, a row keeps its columns; a line of text around it wraps
       var row = table && COLUMN_GAP.test(l.replace(/<[^>]+>/g, "").trim());
-      return '<span class="line' + (row ? " row" : "") + '">' + l + "</span>";
+      return '<span class="line' + (row ? " tabular" : "") + '">' + l + "</span>";
     }).join("");
     pre.classList.add("lines");
   }
