@@ -677,12 +677,49 @@ def mark_card_tables(app: Sphinx, doctree: nodes.document) -> None:
             table["classes"].append("table-cards")
 
 
+def index_glossary(app: Sphinx, doctree: nodes.document) -> None:
+    """The glossary's table gets a row of letters above it, each a link to the first term
+    that starts with it (on a phone the table is some fifty screens of cards)."""
+    if app.env.docname != "glossary":
+        return
+    table = next(doctree.findall(nodes.table), None)
+    body = next(table.findall(nodes.tbody), None) if table is not None else None
+    if body is None:
+        return
+    letters: list[str] = []
+    for row in body.children:
+        term = row.children[0].astext().strip()
+        letter = term[:1].upper()
+        if letter.isascii() and letter.isalpha() and letter not in letters:
+            letters.append(letter)
+            row["ids"].append(f"glossary-{letter.lower()}")
+    index = nodes.paragraph(classes=["glossary-index"])
+    for letter in letters:
+        index += nodes.reference("", letter, refid=f"glossary-{letter.lower()}", internal=True)
+        index += nodes.Text(" ")
+    table.parent.insert(table.parent.index(table), index)
+
+
 def join_printed_outputs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """A cell's printed results in one box: consecutive plain-text outputs of a code cell
-    (each ``display()`` or print of a check is an output of its own) become one block."""
+    (each ``display()`` or print of a check is an output of its own) become one block;
+    in the side-by-side edition, one block per language."""
     def printed(node: nodes.Node) -> bool:
         return (isinstance(node, nodes.literal_block) and "output" in node["classes"]
                 and ("text_plain" in node["classes"] or "stream" in node["classes"]))
+
+    def join(first: nodes.literal_block, second: nodes.literal_block) -> None:
+        text = first.astext().rstrip("\n") + "\n" + second.astext()
+        first.children = [nodes.Text(text)]
+        first.rawsource = text
+
+    def halves(node: nodes.Node) -> list[nodes.literal_block] | None:
+        """The printed block of each language of a side-by-side output, if it is just that."""
+        if not (isinstance(node, nodes.container) and "bilingual-output" in node["classes"]):
+            return None
+        blocks = [half.children[0] if len(half.children) == 1 and printed(half.children[0]) else None
+                  for half in node.children]
+        return blocks if len(blocks) == 2 and all(blocks) else None
 
     for box in list(doctree.findall(nodes.container)):
         if "cell_output" not in box["classes"]:
@@ -690,9 +727,11 @@ def join_printed_outputs(app: Sphinx, doctree: nodes.document, docname: str) -> 
         children = list(box.children)
         for first, second in zip(children[::-1][1:], children[::-1]):  # from the end, so merges chain
             if printed(first) and printed(second) and first.get("language") == second.get("language"):
-                text = first.astext().rstrip("\n") + "\n" + second.astext()
-                first.children = [nodes.Text(text)]
-                first.rawsource = text
+                join(first, second)
+                box.remove(second)
+            elif (a := halves(first)) and (b := halves(second)):  # the side-by-side edition
+                for x, y in zip(a, b):
+                    join(x, y)
                 box.remove(second)
 
 
@@ -870,6 +909,7 @@ def setup(app: Sphinx):
     app.connect("doctree-read", build_asides, priority=600)  # after bilingual.py pairs the blocks
     app.connect("doctree-read", keep_punctuation_with_math, priority=600)
     app.connect("doctree-read", mark_card_tables, priority=600)
+    app.connect("doctree-read", index_glossary, priority=600)
     app.connect("doctree-resolved", join_printed_outputs)  # after myst-nb picks each output's type
     app.connect("env-get-updated", number_equations_per_chapter, priority=900)  # after Sphinx numbers them
     app.connect("html-page-context", figure_widths)
