@@ -32,17 +32,19 @@
   // inside its line. ---
   var TOKEN = /(<span class="lang-fold-text" hidden(?:="")?>[^<]*<\/span>)|(<[^>]+>)|([^<]+)/g;
   var WIDE = /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]+/g;
+  var NUMBER = /\d(?:\.\d+)?e[-+]\d+/g;  // 1.1e-03 stays whole when a line wraps
   function wide(text) {
-    return text.replace(WIDE, function (run) { return '<span class="w2">' + run + "</span>"; });
+    return text.replace(WIDE, function (run) { return '<span class="w2">' + run + "</span>"; })
+               .replace(NUMBER, function (n) { return '<span class="nobr">' + n + "</span>"; });
   }
   function closeTags(open) {
     return open.slice().reverse().map(function (t) {
       return "</" + (/^<([A-Za-z0-9]+)/.exec(t) || [0, "span"])[1] + ">";
     }).join("");
   }
-  // A code line too long for the box breaks at a space, or else after a ".", "(", "," or
-  // "[" (never inside a name or a number).
-  var BREAK_AFTER = /(<span class="[op]">[^<]*[.(,\[]<\/span>)/g;
+  // A code line too long for the box breaks at a space, or else after a ".", "(" or ","
+  // (never inside a name, a number or an index).
+  var BREAK_AFTER = /(<span class="[op]">[^<]*[.(,]<\/span>)/g;
   function breakInlineCode() {
     Array.prototype.forEach.call(document.querySelectorAll(".bd-article code.literal span.pre"), function (span) {
       if (span.children.length || span.textContent.length < 16 || span.textContent.indexOf(".") < 0) return;
