@@ -117,8 +117,6 @@ def fold_spans(source: str, edition: str) -> list[tuple[int, int, bool]]:
                 i += 1
     outer: list[tuple[int, int, bool]] = []
     for span in sorted(set(found)):
-        if span[0] == span[1]:
-            continue
         if outer and span[0] < outer[-1][1]:  # inside a span already hidden
             continue
         outer.append(span)

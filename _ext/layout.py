@@ -802,7 +802,6 @@ def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     source[0] = json.dumps(nb, ensure_ascii=False)
 
 
-#: The toggle of a folded cell (hide-cell, hide-input), in the edition's languages.
 #: What a folded code cell's summary says, per language and per what it folds: the whole
 #: cell (hide-cell), its code (hide-input) or its result (hide-output).
 CODE_PROMPTS = {

@@ -30,7 +30,9 @@
   // code as it is) and its indent in --indent: a long line continues four columns further
   // in than its own start. Text a single-language edition hides (codefold.py) stays whole
   // inside its line. ---
-  var TOKEN = /(<span class="lang-fold-text" hidden(?:="")?>[^<]*<\/span>)|(<[^>]+>)|([^<]+)/g;
+  var HIDDEN_TEXT = '<span class="lang-fold-text" hidden(?:="")?>[^<]*</span>';
+  var TOKEN = new RegExp("(" + HIDDEN_TEXT + ")|(<[^>]+>)|([^<]+)", "g");
+  var HIDDEN = new RegExp(HIDDEN_TEXT, "g");
   var WIDE = /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]+/g;
   var NUMBER = /\d(?:\.\d+)?e[-+]\d+/g;  // 1.1e-03 stays whole when a line wraps
   function wide(text) {
@@ -57,7 +59,7 @@
     });
   }
   function indentOf(html) {
-    var text = html.replace(/<span class="lang-fold-text" hidden(?:="")?>[^<]*<\/span>/g, "").replace(/<[^>]+>/g, "");
+    var text = html.replace(HIDDEN, "").replace(/<[^>]+>/g, "");
     return /^ */.exec(text)[0].length;
   }
   function splitLines(pre, code) {
@@ -88,7 +90,7 @@
     pre.innerHTML = lines.map(function (l) {
       if (code) return '<span class="line" style="--indent:' + indentOf(l) + '">' + l + "</span>";
       // in a printed table, a row keeps its columns; a line of text around it wraps
-      var row = table && COLUMN_GAP.test(l.replace(/<[^>]+>/g, "").trim());
+      var row = table && isRow(l.replace(/<[^>]+>/g, ""));
       return '<span class="line' + (row ? " tabular" : "") + '">' + l + "</span>";
     }).join("");
     pre.classList.add("lines");
@@ -98,9 +100,9 @@
   // keeps its lines: on a phone it scrolls sideways with the cue instead of wrapping its
   // rows, which would lose the columns (layout.css, pre.columns).
   var COLUMN_GAP = /\S {2,}\S/;
+  function isRow(line) { return COLUMN_GAP.test(line.trim()); }
   function isTable(pre) {
-    var rows = pre.textContent.split("\n").filter(function (l) { return COLUMN_GAP.test(l.trim()); });
-    return rows.length >= 2;
+    return pre.textContent.split("\n").filter(isRow).length >= 2;
   }
 
   // --- Scroll cues ---
