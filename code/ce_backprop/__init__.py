@@ -66,6 +66,7 @@ from .network import (
 from .training import TrainingHistory, accuracy, confusion_matrix, minibatches, train
 from .hidden_activations import relu, relu_prime, tanh, tanh_prime
 from .deep_network import (
+    ACTIVATION_NAMES,
     HIDDEN_ACTIVATIONS,
     INITIALISATIONS,
     DeepCache,
@@ -238,6 +239,7 @@ __all__ = [
     # chapter 5
     "DeepCache",
     "DeepParams",
+    "ACTIVATION_NAMES",
     "HIDDEN_ACTIVATIONS",
     "INITIALISATIONS",
     "dead_unit_fraction",

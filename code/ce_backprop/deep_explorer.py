@@ -10,7 +10,7 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .deep_network import deep_init, train_deep
+from .deep_network import ACTIVATION_NAMES, HIDDEN_ACTIVATIONS, deep_init, train_deep
 from .explorers import _mark, _style
 from .lang import Bilingual, label
 from .plotting import show_figure
@@ -34,7 +34,7 @@ def deep_explorer(depth=4, activation="sigmoid", init="xavier", scale=1.0, eta=0
     data = load_digits_with_validation()
     style, layout = _style(9)
     depth_slider = widgets.IntSlider(value=depth, min=1, max=8, step=1, description=label("隐藏层数", "hidden layers"), style=style, layout=layout)
-    act_menu = widgets.Dropdown(options=[("sigmoid", "sigmoid"), ("tanh", "tanh"), ("ReLU", "relu")],
+    act_menu = widgets.Dropdown(options=[(ACTIVATION_NAMES[a], a) for a in HIDDEN_ACTIVATIONS],
                                 value=activation, description=label("激活函数", "activation"), style=style, layout=layout)
     init_menu = widgets.Dropdown(options=[("Xavier/Glorot", "xavier"), ("He", "he"), (label("尺度 c/√fan_in", "scale c/√fan_in"), "scale")],
                                  value=init, description=label("初始化", "initialisation"), style=style, layout=layout)

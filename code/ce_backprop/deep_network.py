@@ -44,6 +44,9 @@ from .training import TrainingHistory, accuracy, run_epochs
 #: The hidden-layer activations the network supports.
 HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu")
 
+#: How the text and the printouts name them.
+ACTIVATION_NAMES = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU"}
+
 #: The named initialisations of ``deep_init`` (a positive float is also accepted).
 INITIALISATIONS = ("xavier", "he")
 
