@@ -71,8 +71,8 @@ def glossary_terms() -> list[tuple[str, str]]:
 
 
 def banned_terms() -> list[tuple[str, str]]:
-    """(English, banned Chinese rendering) pairs from glossary.md (its Chinese-only table of renderings not used)."""
-    rows = markdown_table((ROOT / "glossary.md").read_text(encoding="utf-8"), "| 英文 | 不要用 |")
+    """(English, banned Chinese rendering) pairs from glossary.md (its Chinese-only table of other names)."""
+    rows = markdown_table((ROOT / "glossary.md").read_text(encoding="utf-8"), "| 英文 | 其他资料中的译名 |")
     return [(r[0], r[1]) for r in rows]
 
 

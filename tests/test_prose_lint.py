@@ -3,7 +3,7 @@
 It reads the pages (intro.md, glossary.md, errata.md) and every chapter notebook whose
 docname is in REWRITTEN_PARTS (tests/conftest.py); a chapter joins by adding its docname
 there. Each finding names the document, the cell (or the line of a page) and the rule.
-The glossary (its term table and its Chinese table of renderings not used, "| 英文 | 不要用 | 应当用 |")
+The glossary (its term table and its Chinese table of other names, "| 英文 | 其他资料中的译名 | 本书的译名 |")
 and the two tables of STYLE.md §4 are the data; nothing here is a second list of terms.
 
 Run on any document, joined or not, while writing:
@@ -145,7 +145,7 @@ def page_units(doc: str, text: str) -> list[Unit]:
         chunk = "\n".join(lines[start:i])
         sections.update(chunk, state)
         if HEADING.match(lines[start]):
-            avoid = doc == "glossary" and "不用的写法" in lines[start]
+            avoid = doc == "glossary" and "其他译名" in lines[start]
         units.append(Unit(doc, f"line {start + 1}", "shared", chunk, sources="sources" in state, avoid_section=avoid))
     return units
 
@@ -194,7 +194,7 @@ def book_data() -> Data:
     for row in markdown_table(glossary, "| 英文 · English | 中文 · Chinese |"):
         m = re.search(r"第(\d+)章|附录([A-Z])", row[2])
         terms.append((row[0], row[1], (m[1] or m[2]) if m else "?"))
-    avoid = [r[1] for r in markdown_table(glossary, "| 英文 | 不要用 |")]
+    avoid = [r[1] for r in markdown_table(glossary, "| 英文 | 其他资料中的译名 |")]
     style = (ROOT / "STYLE.md").read_text(encoding="utf-8")
     avoid += [_split_cells(r)[0] for r in markdown_table(style, "| Never · 不用 |")]
     sources = [_split_cells(r)[0] for r in markdown_table(style, "| Never in main text · 正文中不用 |")]
@@ -810,12 +810,12 @@ def test_pages_are_read_by_blocks_and_lines():
 
 
 def test_the_glossary_may_list_what_it_avoids():
-    page = "# 术语表 · Glossary\n\n## 不用的写法 · Renderings not used\n\n:::{lang} zh\n不写“轮次”。\n:::\n"
+    page = "# 术语表 · Glossary\n\n## 其他译名 · Other names\n\n:::{lang} zh\n不写“轮次”。\n:::\n"
     assert "avoided-term" not in page_rules(page, doc="glossary")
-    assert "avoided-term" in page_rules(page.replace("## 不用的写法 · Renderings not used", "## 用法 · Usage"), doc="glossary")
+    assert "avoided-term" in page_rules(page.replace("## 其他译名 · Other names", "## 用法 · Usage"), doc="glossary")
     kronecker = page.replace("不写“轮次”。", "不写$\\delta_{jm}$。")
     assert "symbol" not in page_rules(kronecker, doc="glossary")
-    assert "symbol" in page_rules(kronecker.replace("## 不用的写法 · Renderings not used", "## 用法 · Usage"), doc="glossary")
+    assert "symbol" in page_rules(kronecker.replace("## 其他译名 · Other names", "## 用法 · Usage"), doc="glossary")
 
 
 def test_a_finding_names_document_cell_and_rule():
