@@ -290,7 +290,7 @@ def _evaluate(f, x: np.ndarray, i: int, t: float):
 
 #: For independent rounding errors of typical size s in the values of f: the spread of each
 #: residual below, in units of s/t (odd) and s (even), and its worst case, in units of σ/t and σ.
-_ODD_SPREAD, _ODD_WORST = (3.49, 1.67), (6.75, 3.375)
+_ODD_SPREAD, _ODD_WORST = (3.34, 1.67), (6.75, 3.375)
 _EVEN_SPREAD, _EVEN_WORST = (65.4, 65.4), (130.0, 130.0)
 
 
