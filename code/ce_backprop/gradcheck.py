@@ -544,7 +544,7 @@ def taylor_test(
     ``np.random.default_rng(seed)``, scaled to max |u_i| = 1). The first step
     ``t`` defaults to 1e-2 · max(1, max |x_i|). A right g leaves r = f‴_u t³/3 + …,
     which shrinks 8-fold per halving; a wrong g leaves 2t (∇f − g)ᵀu, which only
-    halves. Costs 2 (halvings + 1) evaluations of f.
+    halves. Costs 2 (halvings + 1) + 1 evaluations of f (the last one at x).
     """
     name = _check_name(name)
     _check_function(f)
