@@ -142,6 +142,10 @@ def test_taylor_test_sees_order_three_for_a_right_gradient_and_one_for_a_wrong_o
     assert right.message.en == "g: Taylor remainder test passed (r ∝ t³)"
     assert wrong.message.zh == "g：泰勒余项检验未通过（r只与t成正比）"
     assert len(right.steps) == 6 and np.allclose(right.steps[:-1] / right.steps[1:], 2.0)
+    # the direction it reports is the one it used: given back, it gives the same remainders
+    assert np.max(np.abs(right.direction)) == 1.0
+    again = cb.taylor_test("g", f, x, g, direction=3 * right.direction, seed=99)
+    assert np.array_equal(again.remainders, right.remainders)
 
 
 def test_taylor_test_along_a_chosen_direction_and_inside_gradient_check():

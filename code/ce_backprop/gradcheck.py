@@ -490,10 +490,11 @@ class TaylorTest:
 
     ``orders[k]`` is log₂(r(t_k)/r(t_{k+1})) for successive halvings (3 for a
     right gradient, 1 for a wrong one); ``resolved`` marks the remainders well
-    above the rounding noise ``noise``. ``verdict`` is "passed" when the last two
-    resolved orders are at least 2.5, "failed" when they are both between 0.7
-    and 1.3, and "inconclusive" otherwise (too few resolved remainders, or a
-    pattern that is neither, as across a kink).
+    above the rounding noise ``noise``; ``direction`` is the u used, scaled to
+    max |u_i| = 1. ``verdict`` is "passed" when the last two resolved orders
+    are at least 2.5, "failed" when they are both between 0.7 and 1.3, and
+    "inconclusive" otherwise (too few resolved remainders, or a pattern that is
+    neither, as across a kink).
     """
 
     name: str
@@ -503,6 +504,7 @@ class TaylorTest:
     resolved: np.ndarray
     noise: float
     verdict: str
+    direction: np.ndarray
 
     @property
     def passed(self) -> bool:
@@ -595,7 +597,7 @@ def taylor_test(
             verdict = "failed"
     elif not resolved[0]:
         verdict = "inconclusive"
-    return TaylorTest(name, steps, r, orders, resolved, noise, verdict)
+    return TaylorTest(name, steps, r, orders, resolved, noise, verdict, u)
 
 
 # --- the check ------------------------------------------------------------------------------
