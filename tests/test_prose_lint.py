@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REWRITTEN_PARTS, ROOT, markdown_table
+from conftest import REWRITTEN_PARTS, ROOT, banned_terms, markdown_table
 
 HAN = "\u4e00-\u9fff\u3400-\u4dbf"
 FULLWIDTH = "（），。：；、！？「」《》【】"  # “” ‘’ … are English punctuation too
@@ -194,7 +194,7 @@ def book_data() -> Data:
     for row in markdown_table(glossary, "| 英文 · English | 中文 · Chinese |"):
         m = re.search(r"第(\d+)章|附录([A-Z])", row[2])
         terms.append((row[0], row[1], (m[1] or m[2]) if m else "?"))
-    avoid = [r[1] for r in markdown_table(glossary, "| 英文 | 其他资料中的译名 |")]
+    avoid = [bad for _, bad in banned_terms()]
     style = (ROOT / "STYLE.md").read_text(encoding="utf-8")
     avoid += [_split_cells(r)[0] for r in markdown_table(style, "| Never · 不用 |")]
     sources = [_split_cells(r)[0] for r in markdown_table(style, "| Never in main text · 正文中不用 |")]
