@@ -54,12 +54,18 @@ def test_every_chapter_runs_in_an_environment_built_from_requirements_alone(bind
     # (bytecode is written as on Binder: the first kernel compiles the libraries, the next ones reuse it)
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "MPLBACKEND", "PYTHONDONTWRITEBYTECODE")}
     env["MPLCONFIGDIR"] = str(tmp_path / "mpl")  # a learner's fresh Matplotlib, no shared cache
+    # Each kernel talks over Unix sockets (transport "ipc"), not TCP: under xdist, nbval's kernels start
+    # beside these, and TCP ports picked by two processes at once can collide and stall a kernel.
     code = (
-        "import sys, nbformat\n"
+        "import os, sys, tempfile, nbformat\n"
+        "from jupyter_client.manager import KernelManager\n"
         "from nbclient import NotebookClient\n"
-        "for path in sys.argv[1:]:\n"
+        "sockets = tempfile.mkdtemp(prefix='k')  # short: a socket path has at most 107 bytes\n"
+        "for n, path in enumerate(sys.argv[1:]):\n"
         "    nb = nbformat.read(path, as_version=4)\n"
-        "    NotebookClient(nb, timeout=600, kernel_name='python3',\n"
+        "    km = KernelManager(kernel_name='python3', transport='ipc',\n"
+        "                       connection_file=os.path.join(sockets, f'{n}.json'))\n"
+        "    NotebookClient(nb, km=km, timeout=600,\n"
         "                   resources={'metadata': {'path': 'chapters'}}).execute()\n"
         "    print('ran', path)\n"
     )
