@@ -237,6 +237,29 @@ def browser():
         browser.close()
 
 
+#: How long a script's promise may take in the page before the test fails (seconds).
+SCRIPT_SECONDS = 60
+
+_WITHIN = """async ([source, arg, ms]) => {
+  const script = (0, eval)("(" + source + ")");
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`still running after ${ms / 1000} s: ${source.slice(0, 120)}`)), ms);
+  });
+  try { return await Promise.race([Promise.resolve(script(arg)), late]); } finally { clearTimeout(timer); }
+}"""
+
+
+def evaluate_within(page, script: str, arg=None, seconds: float = SCRIPT_SECONDS):
+    """``page.evaluate(script, arg)`` for a script that awaits something in the page.
+
+    Playwright puts no deadline on the promise a script returns: one that never settles
+    (a typesetting promise, ``document.fonts.ready``, an animation frame the browser does
+    not draw) would hang the test and the whole run. Here it fails after ``seconds``,
+    naming the script."""
+    return page.evaluate(_WITHIN, [script, arg, int(seconds * 1000)])
+
+
 def offline_context(browser, **options):
     """A fresh context (empty cache and storage) that aborts every request leaving the
     machine and records it in ``context.blocked``."""

@@ -50,6 +50,8 @@ def binder_python(tmp_path_factory) -> Path:
     return python
 
 
+# building the environment (its setup) counts too: more than pytest.ini's timeout on a cold cache
+@pytest.mark.timeout(900)
 def test_every_chapter_runs_in_an_environment_built_from_requirements_alone(binder_python, tmp_path):
     # (bytecode is written as on Binder: the first kernel compiles the libraries, the next ones reuse it)
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "MPLBACKEND", "PYTHONDONTWRITEBYTECODE")}

@@ -14,7 +14,7 @@ import re
 import pytest
 from bilingual import EDITIONS
 
-from conftest import CHAPTERS, SHOTS, offline_context
+from conftest import CHAPTERS, SHOTS, evaluate_within, offline_context
 
 PAGES = ["intro.html", "glossary.html", "errata.html"] + [f"chapters/{p.stem}.html" for p in CHAPTERS]
 #: <html lang> and the theme's search button text per edition.
@@ -47,7 +47,7 @@ def page(browser):
 def _open(page, url):
     page.goto(url, wait_until="load")
     page.wait_for_function("() => !window.MathJax || (window.MathJax.startup && window.MathJax.startup.promise)")
-    page.evaluate("() => window.MathJax && window.MathJax.startup ? window.MathJax.startup.promise : null")
+    evaluate_within(page, "() => window.MathJax && window.MathJax.startup ? window.MathJax.startup.promise : null")
 
 
 def _blocks(page) -> dict[str, list[int]]:

@@ -30,7 +30,7 @@ import layout
 import pytest
 from docutils import nodes
 
-from conftest import CHAPTERS, HTML, ROOT, SHOTS, offline_context
+from conftest import CHAPTERS, HTML, ROOT, SHOTS, evaluate_within, offline_context
 
 #: Decoded bytes of a chapter page and everything it loads, in a fresh context.
 PAGE_BUDGET = 2_500_000
@@ -67,8 +67,8 @@ def _open(page, url: str) -> None:
     """Load a page and wait until its maths is typeset, its fonts are in and the network is idle."""
     page.goto(url, wait_until="load")
     page.wait_for_function("() => !window.MathJax || (window.MathJax.startup && window.MathJax.startup.promise)")
-    page.evaluate("() => window.MathJax && window.MathJax.startup ? window.MathJax.startup.promise : null")
-    page.evaluate("() => document.fonts.ready.then(() => true)")
+    evaluate_within(page, "() => window.MathJax && window.MathJax.startup ? window.MathJax.startup.promise : null")
+    evaluate_within(page, "() => document.fonts.ready.then(() => true)")
     page.wait_for_load_state("networkidle")
 
 
@@ -601,7 +601,7 @@ def test_page_fits_and_does_not_pretend(page, base_url, edition, path):
     # Phone: the same page at 390 px, its maths laid out again for that width.
     page.set_viewport_size({"width": PHONE, "height": 844})
     page.wait_for_function(f"() => document.documentElement.clientWidth === {PHONE}")
-    page.evaluate("() => window.MathJax && MathJax.rerenderPromise ? MathJax.rerenderPromise() : null")
+    evaluate_within(page, "() => window.MathJax && MathJax.rerenderPromise ? MathJax.rerenderPromise().then(() => true) : null")
     scroll = page.evaluate(PAGE_SCROLL)
     if scroll > 0:
         problems.append(f"at {PHONE} px the page scrolls sideways by {scroll} px")
@@ -733,7 +733,7 @@ def _phone_view(browser, base_url: str, edition: str, path: str) -> dict:
         page.on("pageerror", lambda e: errors.append(str(e)))
         _open(page, f"{base_url}{edition + '/' if edition else ''}{path}")
         page.wait_for_function("() => document.querySelectorAll('.bd-article .scroll-frame').length > 0 || !document.querySelector('.bd-article div.math-display')")
-        found = page.evaluate(PHONE_BOXES)
+        found = evaluate_within(page, PHONE_BOXES)
         figures = page.evaluate(FIGURES)
         shots = SHOTS / "phone" / (edition or "site")
         shots.mkdir(parents=True, exist_ok=True)
@@ -876,7 +876,7 @@ def test_what_the_review_found_on_a_desktop(page, base_url, edition, path):
     button copies the code whole; the footer is the edition's own."""
     url = f"{base_url}{edition + '/' if edition else ''}{path}"
     _open(page, url)
-    page.evaluate(LOAD_EVERYTHING)
+    evaluate_within(page, LOAD_EVERYTHING)
     page.wait_for_load_state("networkidle")
     problems: list[str] = []
     total = sum(size for _, size in page.evaluate(PAGE_BYTES))
@@ -903,7 +903,7 @@ def test_what_the_review_found_on_a_desktop(page, base_url, edition, path):
             cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
             sources = {"".join(c["source"]).strip() for c in cells if c["cell_type"] == "code"}
         exempt = Path(path).stem in CODE_NOT_YET_IN_PAIRS
-        for code in page.evaluate(CODE_SHOWN_AND_COPIED):
+        for code in evaluate_within(page, CODE_SHOWN_AND_COPIED):
             if edition == "en" and not exempt and re.search(HAN_RE, code["shown"]):
                 problems.append(f"Chinese in the English edition's code: {code['shown'].strip()[:60]!r}")
             if code["folds"] and sources and code["copied"].strip() not in sources:
