@@ -6,10 +6,12 @@
   equation numbers, the ``{eq}`` references and the anchors agree. Pages
   without a chapter number (preface, glossary, errata) keep no numbered
   equations of their own.
-* **Source asides.** Consecutive notebook cells tagged ``source-aside`` become
-  one collapsed ``<details>`` per aside (each title cell starts a new one) whose summary is the aside's bold title line
-  (``**关于原文：… · About the source: …**``), with each half in its language.
-  The label above the title (``(aside-chN-topic)=``) stays the anchor.
+* **Asides.** Consecutive notebook cells tagged ``aside`` (a side topic) or
+  ``source-aside`` (what a source got wrong) become one collapsed ``<details>`` per
+  aside (each title cell starts a new one) whose summary is the aside's bold title
+  line (``**恰当评分规则 · Proper scoring rules**``, ``**关于原文：… · About the
+  source: …**``), with each half in its language. The label above the title
+  (``(aside-chN-topic)=``) stays the anchor.
 * **Explorers on the static site.** An ipywidgets explorer cannot run without a
   kernel, so on the site it is shown as what it really is: the figure it drew
   when the notebook was executed (taken from the saved widget state), with
@@ -46,7 +48,8 @@ from bilingual import EDITIONS, LANGS, SEPARATOR, SITE
 
 logger = logging.getLogger(__name__)
 
-ASIDE_TAG = "source-aside"
+#: The tags that fold a run of cells: a side topic, and what a source got wrong.
+ASIDE_TAGS = ("aside", "source-aside")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 #: Chinese punctuation that must not start a line.
@@ -430,7 +433,7 @@ class aside_marker(nodes.Element):
 
 
 class source_aside(nodes.Element):
-    """A folded aside: <details class="source-aside">."""
+    """A folded aside: <details class="aside"> (and "source-aside" for a source's)."""
 
 
 class aside_summary(nodes.TextElement):
@@ -444,9 +447,10 @@ class lang_span(nodes.TextElement):
 class AsideMarkerDirective(Directive):
     has_content = False
     required_arguments = 1
+    optional_arguments = 1  # the aside's tag (a start marker's)
 
     def run(self):
-        return [aside_marker(kind=self.arguments[0])]
+        return [aside_marker(kind=self.arguments[0], tag=(self.arguments[1:] or ["source-aside"])[0])]
 
 
 #: An aside's title cell: an optional label line and one bold line, nothing else.
@@ -454,37 +458,40 @@ _ASIDE_TITLE_RE = re.compile(r"^\s*(?:\([^)\s]+\)=[ \t]*\n\s*)?\*\*[^\n]+\*\*\s*
 
 
 def is_aside_title(cell: dict) -> bool:
-    """Whether a cell is an aside's title (``(aside-chN-topic)=`` and ``**关于原文：… · About the source: …**``)."""
+    """Whether a cell is an aside's title (``(aside-chN-topic)=`` and one bold line, ``**中文 · English**``)."""
     src = cell.get("source", "")
     return cell.get("cell_type") == "markdown" and bool(_ASIDE_TITLE_RE.match("".join(src) if isinstance(src, list) else src))
 
 
+def _aside_tag(cell: dict) -> str | None:
+    tags = cell.get("metadata", {}).get("tags", [])
+    return next((tag for tag in ASIDE_TAGS if tag in tags), None)
+
+
 def mark_asides(nb: dict) -> int:
-    """Put a start and an end marker cell around each aside: a run of ``source-aside`` cells,
-    which a title cell inside the run also ends (two asides in a row are two asides)."""
-    cells, result, runs, in_run = nb.get("cells", []), [], 0, False
+    """Put a start and an end marker cell around each aside: a run of cells with the same
+    aside tag, which a title cell inside the run also ends (two asides in a row are two)."""
+    cells, result, runs, run_tag = nb.get("cells", []), [], 0, None
     for cell in cells:
-        is_aside = ASIDE_TAG in cell.get("metadata", {}).get("tags", [])
-        if is_aside and in_run and is_aside_title(cell):
+        tag = _aside_tag(cell)
+        if run_tag and (tag != run_tag or is_aside_title(cell)):
             result.append(_marker_cell("end", runs))
-            in_run = False
-        if is_aside and not in_run:
+            run_tag = None
+        if tag and not run_tag:
             runs += 1
-            result.append(_marker_cell("start", runs))
-        elif not is_aside and in_run:
-            result.append(_marker_cell("end", runs))
-        in_run = is_aside
+            result.append(_marker_cell("start", runs, tag))
+        run_tag = tag
         result.append(cell)
-    if in_run:
+    if run_tag:
         result.append(_marker_cell("end", runs))
     nb["cells"] = result
     return runs
 
 
-def _marker_cell(kind: str, n: int) -> dict:
+def _marker_cell(kind: str, n: int, tag: str = "") -> dict:
     return {
         "cell_type": "markdown", "id": f"aside-{kind}-{n}", "metadata": {},
-        "source": f"```{{source-aside-marker}} {kind}\n```\n",
+        "source": f"```{{aside-marker}} {kind} {tag}".rstrip() + "\n```\n",
     }
 
 
@@ -520,14 +527,14 @@ def build_asides(app: Sphinx, doctree: nodes.document) -> None:
         )
         if end_index is None:
             logger.warning(
-                "a source aside runs past its section (a heading inside the aside?); "
+                "an aside runs past its section (a heading inside the aside?); "
                 "an aside is a run of cells within one section", location=start, type="layout",
             )
             parent.remove(start)
             continue
         end = parent[end_index]
         body = parent.children[index + 1:end_index]
-        details = source_aside(classes=["source-aside"])
+        details = source_aside(classes=["aside"] + (["source-aside"] if start.get("tag") == "source-aside" else []))
         details.source, details.line = start.source, start.line
         summary = None
         for node in body:  # ids of the leading label, and the title paragraph
@@ -556,10 +563,10 @@ def build_asides(app: Sphinx, doctree: nodes.document) -> None:
             break
         if summary is None:
             logger.warning(
-                "a source aside has no title: its first cell should be the label line "
-                "and then **关于原文：… · About the source: …**", location=start, type="layout",
+                "an aside has no title: its first cell should be the label line "
+                "and then one bold line, **中文 · English**", location=start, type="layout",
             )
-            summary = aside_summary("", "关于原文 · About the source")
+            summary = aside_summary("", "关于原文 · About the source" if "source-aside" in details["classes"] else "旁注 · Aside")
         details["ids"] = list(dict.fromkeys(i for i in details["ids"] if i))
         details += summary
         for node in parent.children[index + 1:end_index]:
@@ -597,7 +604,7 @@ def depart_aside_html(self, node):
 
 
 def visit_summary_html(self, node):
-    self.body.append(self.starttag(node, "summary", "", CLASS="source-aside-title"))
+    self.body.append(self.starttag(node, "summary", "", CLASS="aside-title"))
 
 
 def depart_summary_html(self, node):
@@ -903,7 +910,7 @@ def setup(app: Sphinx):
     app.add_node(source_aside, html=(visit_aside_html, depart_aside_html))
     app.add_node(aside_summary, html=(visit_summary_html, depart_summary_html))
     app.add_node(lang_span, html=(visit_lang_span_html, depart_lang_span_html))
-    app.add_directive("source-aside-marker", AsideMarkerDirective)
+    app.add_directive("aside-marker", AsideMarkerDirective)
     app.add_post_transform(NameCodeFolds)
     app.connect("doctree-read", build_asides, priority=600)  # after bilingual.py pairs the blocks
     app.connect("doctree-read", keep_punctuation_with_math, priority=600)

@@ -78,7 +78,7 @@ def _shot(page, edition: str, path: str, width: int) -> None:
     name = "-".join(p for p in ("layout", edition, Path(path).stem, str(width)) if p)
     page.evaluate("() => window.scrollTo(0, 0)")
     page.screenshot(path=str(SHOTS / f"{name}.png"))
-    for part, selector in (("explorer", ".tag_explorer-static"), ("aside", "details.source-aside")):
+    for part, selector in (("explorer", ".tag_explorer-static"), ("aside", "details.aside")):
         found = page.locator(selector)
         if found.count():
             found.first.screenshot(path=str(SHOTS / f"{name}-{part}.png"))
@@ -233,7 +233,7 @@ def test_aside_cells_get_markers_around_each_run():
     plain = {"cell_type": "markdown", "metadata": {}, "source": "y"}
     nb = {"cells": [plain, tagged, dict(tagged), plain, tagged]}
     assert layout.mark_asides(nb) == 2
-    kinds = [c["source"].split()[1] if "source-aside-marker" in c["source"] else c["source"] for c in nb["cells"]]
+    kinds = [c["source"].split()[1] if "aside-marker" in c["source"] else c["source"] for c in nb["cells"]]
     assert kinds == ["y", "start", "x", "x", "end", "y", "start", "x", "end"]
 
 
@@ -248,19 +248,39 @@ def test_two_asides_in_a_row_are_two_asides():
     bold_body = aside("**A bold line inside the aside**\n\nand more.")
     nb = {"cells": [first, body, code, second, body, bold_body]}
     assert layout.mark_asides(nb) == 2
-    kinds = [c["source"].split()[1] if "source-aside-marker" in c["source"] else c for c in nb["cells"]]
+    kinds = [c["source"].split()[1] if "aside-marker" in c["source"] else c for c in nb["cells"]]
     assert kinds == ["start", first, body, code, "end", "start", second, body, bold_body, "end"]
     assert len({c["id"] for c in nb["cells"] if "id" in c}) == 4  # each marker cell its own id
 
 
-def _aside_doctree():
+def test_a_side_topic_and_a_source_aside_next_to_each_other_are_two_asides_of_their_kinds():
+    def cell(tag, source):
+        return {"cell_type": "markdown", "metadata": {"tags": [tag]}, "source": source}
+    topic = cell("aside", "(aside-ch2-scoring)=\n**恰当评分规则 · Proper scoring rules**")
+    topic_body = cell("aside", "Body.")
+    source = cell("source-aside", "Told by a source.")  # no title cell of its own: a new aside all the same
+    nb = {"cells": [topic, topic_body, source]}
+    assert layout.mark_asides(nb) == 2
+    markers = [c["source"].splitlines()[0].split()[1:] for c in nb["cells"] if "aside-marker" in c["source"]]
+    assert markers == [["start", "aside"], ["end"], ["start", "source-aside"], ["end"]]
+
+
+@pytest.mark.parametrize("tag, classes", [("aside", ["aside"]), ("source-aside", ["aside", "source-aside"])])
+def test_an_aside_s_box_says_its_kind(tag, classes):
+    doc = _aside_doctree(tag)
+    layout.build_asides(_app("en"), doc)
+    (aside,) = doc.findall(layout.source_aside)
+    assert aside["classes"] == classes
+
+
+def _aside_doctree(tag: str = "source-aside"):
     from docutils.frontend import get_default_settings
     from docutils.utils import new_document
     from myst_parser.parsers.docutils_ import Parser
 
     doc = new_document("page", get_default_settings(Parser))
     Parser().parse("(aside-ch5-test)=\n**关于原文：符号 · About the source: a sign**\n\nBody text.\n", doc)
-    doc.insert(0, layout.aside_marker(kind="start"))
+    doc.insert(0, layout.aside_marker(kind="start", tag=tag))
     doc.append(layout.aside_marker(kind="end"))
     return doc
 
@@ -485,21 +505,22 @@ def _explorer_problems(page, path: str) -> list[str]:
 #: Asides inside asides, and aside titles that stayed bold paragraphs (two asides in a row
 #: were once folded into one, the second's title a bold line in both languages).
 ASIDES_NESTED = """() => ({
-  nested: [...document.querySelectorAll("details.source-aside details.source-aside")].map(d => d.id),
+  nested: [...document.querySelectorAll("details.aside details.aside")].map(d => d.id),
   stray: [...document.querySelectorAll(".bd-article p > strong:only-child")]
     .filter(s => !s.closest("summary") && /^(关于原文|About the source)/.test(s.textContent.trim()))
     .map(s => s.textContent.trim().slice(0, 60)),
-  titles: [...document.querySelectorAll("details.source-aside > summary")].map(s => ({
+  titles: [...document.querySelectorAll("details.aside > summary")].map(s => ({
     text: s.textContent.trim(), langs: [...s.querySelectorAll("[lang]")].map(e => e.getAttribute("lang"))})),
 })"""
 
 
 def _aside_problems(page, edition: str = "", path: str = "") -> list[str]:
-    """Source asides are folded, each on its own (none inside another), titled in the
-    edition's languages only, one per label in the notebook, and open when linked to."""
+    """Asides (side topics and source asides) are folded, each on its own (none inside
+    another), titled in the edition's languages only, one per label in the notebook, and
+    open when linked to."""
     found = []
     shape = page.evaluate(ASIDES_NESTED)
-    found += [f"the source aside {i} is inside another aside" for i in shape["nested"]]
+    found += [f"the aside {i} is inside another aside" for i in shape["nested"]]
     found += [f"an aside's title is a bold line inside another aside: {t!r}" for t in shape["stray"]]
     for title in shape["titles"]:
         if edition == "en" and (re.search(HAN_RE, title["text"]) or "zh-Hans" in title["langs"]):
@@ -509,16 +530,16 @@ def _aside_problems(page, edition: str = "", path: str = "") -> list[str]:
     notebook = ROOT / path.replace(".html", ".ipynb") if path else None
     if notebook is not None and notebook.exists():
         labels = re.findall(r"\((aside-[\w-]+)\)=", notebook.read_text(encoding="utf-8"))
-        ids = set(page.eval_on_selector_all("details.source-aside", "ds => ds.map(d => d.id)"))
+        ids = set(page.eval_on_selector_all("details.aside", "ds => ds.map(d => d.id)"))
         found += [f"the aside {label} is not a folded aside of its own" for label in labels if label not in ids]
-    asides = page.eval_on_selector_all("details.source-aside", "ds => ds.map(d => [d.id, d.open, d.querySelectorAll(':scope > summary [lang]').length])")
+    asides = page.eval_on_selector_all("details.aside", "ds => ds.map(d => [d.id, d.open, d.querySelectorAll(':scope > summary [lang]').length])")
     for aside_id, is_open, halves in asides:
         if is_open:
-            found.append(f"the source aside {aside_id} is open before the reader opens it")
+            found.append(f"the aside {aside_id} is open before the reader opens it")
         if not halves:
-            found.append(f"the source aside {aside_id} has no title in the reader's language")
+            found.append(f"the aside {aside_id} has no title in the reader's language")
         if not aside_id.startswith("aside-"):
-            found.append(f"a source aside has no label (aside-chN-topic): {aside_id!r}")
+            found.append(f"an aside has no label (aside-chN-topic): {aside_id!r}")
             continue
         page.evaluate("(id) => { window.location.hash = id; }", aside_id)
         page.wait_for_function("(id) => document.getElementById(id).open", arg=aside_id)
@@ -635,7 +656,9 @@ def test_jupyterlite_opens_a_clean_notebook(page, base_url):
 PHONE_BOXES = """async () => {
   // each box laid out before it is measured: one in a section far from the screen, that
   // content-visibility skips, is brought on screen first (and its scroll cue set, layout.js)
-  const frames = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  // two frames, so what was scrolled to is laid out; at most 250 ms, since a headless page
+  // now and then stops drawing frames and would otherwise hold the test for ever
+  const frames = () => new Promise(r => { requestAnimationFrame(() => requestAnimationFrame(r)); setTimeout(r, 250); });
   const skipped = box => !box.checkVisibility || (box.checkVisibility() && !box.checkVisibility({contentVisibilityAuto: true}));
   for (const box of document.querySelectorAll(".bd-article .scroll-box, .bd-article table")) {
     if (!skipped(box)) continue;
@@ -784,8 +807,10 @@ _IDS = [f"{e or 'site'}-{Path(p).stem}" for e, p in EVERY_PAGE]
 
 LOAD_EVERYTHING = """async () => {
   // scrolled to the end and back, so that anything loaded on demand is loaded and counted
-  const frames = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
-  for (let y = 0; y < document.documentElement.scrollHeight; y += window.innerHeight) { window.scrollTo(0, y); await frames(); }
+  // two frames, so what was scrolled to is laid out; at most 250 ms, since a headless page
+  // now and then stops drawing frames and would otherwise hold the test for ever
+  const frames = () => new Promise(r => { requestAnimationFrame(() => requestAnimationFrame(r)); setTimeout(r, 250); });
+  for (let y = 0, steps = 0; y < document.documentElement.scrollHeight && steps < 500; y += window.innerHeight, steps++) { window.scrollTo(0, y); await frames(); }
   window.scrollTo(0, 0);
 }"""
 
