@@ -41,11 +41,10 @@ from ._checks import (as_float_array, check_count, check_labels, check_positive_
 from .softmax import logsumexp_kept
 from .training import TrainingHistory, accuracy, run_epochs
 
-#: The hidden-layer activations the network supports.
-HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu")
-
-#: How the text and the printouts name them.
+#: The hidden-layer activations the network supports, each with the name the text and the
+#: printouts give it.
 ACTIVATION_NAMES = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU"}
+HIDDEN_ACTIVATIONS = tuple(ACTIVATION_NAMES)
 
 #: The named initialisations of ``deep_init`` (a positive float is also accepted).
 INITIALISATIONS = ("xavier", "he")
