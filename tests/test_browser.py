@@ -122,7 +122,7 @@ def test_each_page_of_each_edition_reads_in_its_language(page, base_url, edition
 
 
 CHAPTER2 = "chapters/02_quadratic_vs_cross_entropy.html"
-SECTION = "the-bounded-gradient"
+SECTION = "the-bounded-error"
 
 
 def test_the_switch_keeps_the_page_and_the_section_and_is_remembered(page, base_url):
