@@ -693,10 +693,17 @@ PHONE_BOXES = """async () => {
   }
   for (const t of document.querySelectorAll(".bd-article table")) {
     if (!shown(t)) continue;
-    if (t.classList.contains("table-cards")) {
+    // the glossary and the errata always as cards; another table only if it does not fit
+    if (t.classList.contains("cards-always") || t.classList.contains("as-cards")) {
       if (getComputedStyle(t.querySelector("tr")).display !== "block") found.cards.push("not cards: " + text(t));
       const box = t.closest(".pst-scrollable-table-container") || t;
       if (wide(box) || t.getBoundingClientRect().right > document.documentElement.clientWidth + 1) found.cards.push("wider than the screen: " + text(t));
+      if (t.classList.contains("as-cards")) {
+        t.classList.remove("as-cards");
+        const fits = t.offsetWidth <= (t.closest(".pst-scrollable-table-container") || t.parentElement).clientWidth + 1;
+        t.classList.add("as-cards");
+        if (fits) found.cards.push("cards, though it fits as a table: " + text(t));
+      }
       continue;
     }
     const box = t.closest(".scroll-box") || t;
@@ -832,9 +839,10 @@ FIGURE_PLACES = """() => [...document.querySelectorAll(".bd-article .cell_output
             right: box.right - Math.max(...rects.map(r => r.right)), column: box.width};
   }).filter(Boolean)"""
 
-#: Code listings (cb.show_source): never wrapped; wider than the box only with the cue.
-LISTINGS = """() => [...document.querySelectorAll('.bd-article .cell_output div[class*="highlight-python"] pre')]
-  .filter(e => e.offsetParent !== null).map(pre => {
+#: Code, in a cell or a listing (cb.show_source): never wrapped; wider than the box only
+#: with the cue.
+LISTINGS = """() => [...document.querySelectorAll('.bd-article .cell_input pre, .bd-article .cell_output div[class*="highlight-python"] pre')]
+  .filter(e => e.offsetParent !== null && e.checkVisibility()).map(pre => {  // not in a closed fold
     const frame = pre.closest(".scroll-frame");
     return {text: pre.textContent.trim().slice(0, 40), whiteSpace: getComputedStyle(pre).whiteSpace,
             wide: pre.scrollWidth > pre.clientWidth + 1,
@@ -896,7 +904,7 @@ FOOTER = """() => { const f = document.querySelector(".bd-footer-content"); retu
 @pytest.mark.parametrize("edition, path", EVERY_PAGE, ids=_IDS)
 def test_what_the_review_found_on_a_desktop(page, base_url, edition, path):
     """At 1280 px: the page and all it loads weigh at most 2.5 MB; a figure's panels sit side
-    by side, and its images are centred in the column; code listings keep their lines (wider ones scroll, with the cue); Chinese in
+    by side, and its images are centred in the column; code keeps its lines (wider ones scroll, with the cue); Chinese in
     a printed table is two columns wide; the English edition's code shows no Chinese and its copy
     button copies the code whole; the footer is the edition's own."""
     url = f"{base_url}{edition + '/' if edition else ''}{path}"
@@ -915,9 +923,9 @@ def test_what_the_review_found_on_a_desktop(page, base_url, edition, path):
             problems.append(f"figure …{fig['src']} is not centred: {fig['left']:.0f} px left of it, {fig['right']:.0f} px right")
     for listing in page.evaluate(LISTINGS):
         if listing["whiteSpace"] != "pre":
-            problems.append(f"the listing {listing['text']!r} wraps (white-space: {listing['whiteSpace']})")
+            problems.append(f"the code {listing['text']!r} wraps (white-space: {listing['whiteSpace']})")
         if listing["wide"] and not listing["cue"]:
-            problems.append(f"the listing {listing['text']!r} is wider than its box without a cue")
+            problems.append(f"the code {listing['text']!r} is wider than its box without a cue")
     problems += [f"a printed table's Chinese: {t}" for t in page.evaluate(WIDE_RUNS)]
     if edition in ("zh", "en"):
         notebook = ROOT / path.replace(".html", ".ipynb")
@@ -999,7 +1007,7 @@ def test_what_the_review_found_on_a_phone(browser, base_url, edition, path):
             problems.append("an explorer's links stick out of its note")
     for listing in page.evaluate(LISTINGS):
         if listing["whiteSpace"] != "pre" or (listing["wide"] and not listing["cue"]):
-            problems.append(f"the listing {listing['text']!r} wraps or hides its end without a cue")
+            problems.append(f"the code {listing['text']!r} wraps or hides its end without a cue")
     problems += [f"a printed table's Chinese: {t}" for t in page.evaluate(WIDE_RUNS)]
     context.close()
     assert not problems, f"{path} ({edition or 'site'}) at {PHONE} px:\n  " + "\n  ".join(problems)

@@ -6,10 +6,10 @@
  *   data-overflow="left", "right" or "left right" while there is more to see on
  *   that side (layout.css fades that side and puts an arrow on it). The maths is
  *   typeset when the book is built, so nothing here waits for MathJax.
- * - Code outputs and code cells are split into their lines, so that a long line
- *   wraps with a hanging indent instead of hiding its end off-screen (a code line
- *   hangs from its own indentation); a printed table keeps its rows whole and
- *   scrolls, with the cue, where it is wider than the column. */
+ * - Code outputs are split into their lines, so that a long line of printed text
+ *   wraps with a hanging indent instead of hiding its end off-screen; a printed
+ *   table keeps its rows whole. Code keeps its lines as written: a code cell or a
+ *   listing wider than the column scrolls, with the cue, as a printed table does. */
 (function () {
   "use strict";
   var edition = document.documentElement.dataset.edition || "both";
@@ -24,12 +24,10 @@
   }
   window.addEventListener("hashchange", openTarget);
 
-  // --- Code outputs and code cells: one element per line. An output line wraps under a
-  // hanging indent, each run of wide (CJK) characters in a span.w2, which layout.css makes
-  // exactly two columns wide. A code line keeps its newline (so the copy button copies the
-  // code as it is) and its indent in --indent: a long line continues four columns further
-  // in than its own start. Text a single-language edition hides (codefold.py) stays whole
-  // inside its line. ---
+  // --- Code outputs: one element per line. An output line wraps under a hanging indent,
+  // each run of wide (CJK) characters in a span.w2, which layout.css makes exactly two
+  // columns wide. Text a single-language edition hides (codefold.py) stays whole inside
+  // its line. ---
   var HIDDEN_TEXT = '<span class="lang-fold-text" hidden(?:="")?>[^<]*</span>';
   var TOKEN = new RegExp("(" + HIDDEN_TEXT + ")|(<[^>]+>)|([^<]+)", "g");
   var HIDDEN = new RegExp(HIDDEN_TEXT, "g");
@@ -44,17 +42,16 @@
       return "</" + (/^<([A-Za-z0-9]+)/.exec(t) || [0, "span"])[1] + ">";
     }).join("");
   }
-  // A code line too long for the box breaks at a space, or else after a ".", "(" or ","
-  // (never inside a name, a number or an index).
-  var BREAK_AFTER = /(<span class="[op]">[^<]*[.(,]<\/span>)/g;
+  // Inline code too long for the rest of a phone's line breaks after a "." or "(", or
+  // before a "_" (check_numerical / _gradient), never inside a word.
   function breakInlineCode() {
     Array.prototype.forEach.call(document.querySelectorAll(".bd-article code.literal span.pre"), function (span) {
-      if (span.children.length || span.textContent.length < 16 || span.textContent.indexOf(".") < 0) return;
-      var parts = span.textContent.split(".");
+      if (span.children.length || span.textContent.length < 16 || !/[._(]/.test(span.textContent)) return;
+      var parts = span.textContent.split(/(?<=[.(])|(?=_)/);
       span.textContent = "";
       parts.forEach(function (part, i) {
-        span.appendChild(document.createTextNode(part + (i < parts.length - 1 ? "." : "")));
-        if (i < parts.length - 1) span.appendChild(document.createElement("wbr"));
+        if (i > 0) span.appendChild(document.createElement("wbr"));
+        span.appendChild(document.createTextNode(part));
       });
     });
   }
@@ -62,7 +59,7 @@
     var text = html.replace(HIDDEN, "").replace(/<[^>]+>/g, "");
     return /^ */.exec(text)[0].length;
   }
-  function splitLines(pre, code) {
+  function splitLines(pre) {
     if (pre.classList.contains("lines")) return;
     var source = pre.innerHTML.replace(/\n$/, "");
     var open = [], line = "", lines = [], m;
@@ -78,17 +75,15 @@
       var parts = m[3].split("\n");
       for (var i = 0; i < parts.length; i++) {
         if (i > 0) {
-          lines.push(line + closeTags(open) + (code ? "\n" : ""));
+          lines.push(line + closeTags(open));
           line = open.join("");
         }
-        line += code ? parts[i] : wide(parts[i]);
+        line += wide(parts[i]);
       }
     }
     lines.push(line);
-    if (code) lines = lines.map(function (l) { return l.replace(BREAK_AFTER, "$1<wbr>"); });
     var table = pre.classList.contains("columns");
     pre.innerHTML = lines.map(function (l) {
-      if (code) return '<span class="line" style="--indent:' + indentOf(l) + '">' + l + "</span>";
       // in a printed table, a row keeps its columns; a line of text around it wraps
       var row = table && isRow(l.replace(/<[^>]+>/g, ""));
       return '<span class="line' + (row ? " tabular" : "") + '">' + l + "</span>";
@@ -207,6 +202,17 @@
     });
   }
 
+  // --- A table of three columns or more (layout.py, mark_card_tables) stays a table on a
+  // phone if it fits the column; only one that does not becomes cards (.as-cards). ---
+  function fitTables() {
+    Array.prototype.forEach.call(document.querySelectorAll(".bd-article table.table-cards:not(.cards-always)"), function (table) {
+      table.classList.remove("as-cards");
+      if (!PHONE.matches) return;
+      var box = table.closest(".pst-scrollable-table-container") || table.parentElement;
+      if (table.offsetWidth > box.clientWidth + 1) table.classList.add("as-cards");
+    });
+  }
+
   // Labels for assistive technology that the theme and sphinx-togglebutton write in
   // English whatever the language: the buttons of folded content, the sidebar's
   // navigation (sbt-sidebar-nav.html) and the print-only contents (layout.html).
@@ -230,16 +236,21 @@
     if (document.readyState === "complete") translateLabels();
     else document.addEventListener("DOMContentLoaded", translateLabels);
     labelCards();
+    fitTables();
+    if (PHONE.addEventListener) PHONE.addEventListener("change", fitTables);
+    // what a fold holds is measured when it opens: its tables, and its boxes' scroll cues
+    document.addEventListener("toggle", function (event) {
+      if (!event.target.open) return;
+      fitTables();
+      Array.prototype.forEach.call(event.target.querySelectorAll(".scroll-box"), update);
+    }, true);
     breakInlineCode();
     openTarget();
     // printed text, not code listings (cb.show_source), which keep their lines as they are
     Array.prototype.forEach.call(document.querySelectorAll(".bd-article .cell_output pre"), function (pre) {
       if (pre.closest('div[class*="highlight-python"], div[class*="highlight-ipython"]')) return;
       if (isTable(pre)) pre.classList.add("columns");
-      splitLines(pre, false);
-    });
-    Array.prototype.forEach.call(document.querySelectorAll(".bd-article .cell_input pre"), function (pre) {
-      splitLines(pre, true);
+      splitLines(pre);
     });
     Array.prototype.forEach.call(document.querySelectorAll(SCROLLERS), watch);
     if (!observer) window.addEventListener("resize", function () {
