@@ -1011,3 +1011,27 @@ def test_what_the_review_found_on_a_phone(browser, base_url, edition, path):
     problems += [f"a printed table's Chinese: {t}" for t in page.evaluate(WIDE_RUNS)]
     context.close()
     assert not problems, f"{path} ({edition or 'site'}) at {PHONE} px:\n  " + "\n  ".join(problems)
+
+
+#: Each fold's toggle as drawn: the text before and after its label, and the browser's own
+#: marker (shown unless the summary's list-style is none).
+FOLD_TOGGLES = """() => [...document.querySelectorAll(".bd-article details.hide > summary, .bd-article details.aside > summary")]
+  .map(summary => {
+    const label = summary.closest("details.hide") ? summary.querySelector("p") : summary;
+    const pseudo = (e, which) => getComputedStyle(e, which).content;
+    return {kind: summary.parentElement.className, before: pseudo(label, "::before"), after: pseudo(label, "::after"),
+            marker: getComputedStyle(summary).listStyleType, open: summary.parentElement.open};
+  })"""
+
+
+@pytest.mark.parametrize("edition", ["zh", "en"])
+def test_every_fold_opens_with_the_same_one_triangle(page, base_url, edition):
+    """A hidden cell's "Show code" and an aside's title: one triangle, before the label,
+    ▸ while shut (no second glyph after the label, no browser marker besides)."""
+    _open(page, f"{base_url}{edition}/chapters/01_single_neuron.html")
+    toggles = page.evaluate(FOLD_TOGGLES)
+    kinds = {t["kind"].split()[0] for t in toggles}
+    assert {"admonition", "aside"} <= kinds, kinds  # the page has both kinds of fold
+    for toggle in toggles:
+        assert not toggle["open"] and toggle["before"] == '"▸\xa0"', toggle
+        assert toggle["after"] in ("none", "normal") and toggle["marker"] == "none", toggle
