@@ -667,22 +667,20 @@ def keep_punctuation_with_math(app: Sphinx, doctree: nodes.document) -> None:
         parent.children[start:stop] = replacement
 
 
-#: Pages whose tables are read as entries (a term and its definition, an erratum):
-#: on a phone each row becomes a card (layout.css, layout.js), not a table cut short.
-CARD_PAGES = {"glossary", "errata"}
 #: A table of this many columns or more may be too wide for a phone's column.
 CARD_COLUMNS = 3
 
 
 def mark_card_tables(app: Sphinx, doctree: nodes.document) -> None:
     """Tables that a phone may show as stacked cards, one per row, each cell under its
-    column's header (layout.css, layout.js). The glossary's and the errata's always are
-    (``cards-always``; the glossary's rows as compact entries, ``table-entries``); any other
+    column's header (layout.css, layout.js). The glossary's table of terms and the errata's
+    tables always are (``cards-always``; the glossary's rows as compact entries,
+    ``table-entries``); any other
     table of three columns or more becomes cards only if it does not fit the column as a
     table (layout.js measures it)."""
-    for table in doctree.findall(nodes.table):
+    for index, table in enumerate(doctree.findall(nodes.table)):
         columns = max((group.get("cols", 0) for group in table.findall(nodes.tgroup)), default=0)
-        if app.env.docname in CARD_PAGES:
+        if app.env.docname == "errata" or (app.env.docname == "glossary" and index == 0):
             table["classes"] += ["table-cards", "cards-always"]
             if app.env.docname == "glossary":
                 table["classes"].append("table-entries")

@@ -121,6 +121,19 @@
       display.classList.add("number-below");
       return;  // the box grows; the observer measures it again
     }
+    // A number put under its formula (measured before the fonts, or on a narrower screen)
+    // goes back beside it once the formula and the number fit side by side again.
+    var below = box.closest("div.math-display.number-below");
+    if (below) {
+      var number = below.querySelector(":scope > .eqno");
+      var formula = box.querySelector("mjx-math");
+      var width = formula ? formula.getBoundingClientRect().width : box.scrollWidth;
+      var room = below.clientWidth - (number ? number.getBoundingClientRect().width : 0) - 24;
+      if (!PHONE.matches || width <= room) {
+        below.classList.remove("number-below");
+        return;  // the box shrinks; the observer measures it again
+      }
+    }
     if (hidden <= 1) {
       if (frame.hasAttribute("data-overflow")) frame.removeAttribute("data-overflow");
       if (box.getAttribute("tabindex") === "0") box.removeAttribute("tabindex");
