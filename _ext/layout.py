@@ -673,14 +673,13 @@ CARD_COLUMNS = 3
 
 def mark_card_tables(app: Sphinx, doctree: nodes.document) -> None:
     """Tables that a phone may show as stacked cards, one per row, each cell under its
-    column's header (layout.css, layout.js). The glossary's table of terms and the errata's
-    tables always are (``cards-always``; the glossary's rows as compact entries,
-    ``table-entries``); any other
+    column's header (layout.css, layout.js). The glossary's table of terms always is
+    (``cards-always``, its rows as compact entries, ``table-entries``); any other
     table of three columns or more becomes cards only if it does not fit the column as a
     table (layout.js measures it)."""
     for index, table in enumerate(doctree.findall(nodes.table)):
         columns = max((group.get("cols", 0) for group in table.findall(nodes.tgroup)), default=0)
-        if app.env.docname == "errata" or (app.env.docname == "glossary" and index == 0):
+        if app.env.docname == "glossary" and index == 0:
             table["classes"] += ["table-cards", "cards-always"]
             if app.env.docname == "glossary":
                 table["classes"].append("table-entries")

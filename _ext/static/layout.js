@@ -42,12 +42,12 @@
       return "</" + (/^<([A-Za-z0-9]+)/.exec(t) || [0, "span"])[1] + ">";
     }).join("");
   }
-  // Inline code too long for the rest of a phone's line breaks after a "." or "(", or
-  // before a "_" (check_numerical / _gradient), never inside a word.
+  // Inline code too long for the rest of a phone's line breaks after a "." or "(";
+  // a name breaks inside itself only if it is wider than the whole line.
   function breakInlineCode() {
     Array.prototype.forEach.call(document.querySelectorAll(".bd-article code.literal span.pre"), function (span) {
-      if (span.children.length || span.textContent.length < 16 || !/[._(]/.test(span.textContent)) return;
-      var parts = span.textContent.split(/(?<=[.(])|(?=_)/);
+      if (span.children.length || span.textContent.length < 16 || !/[.(]/.test(span.textContent)) return;
+      var parts = span.textContent.split(/(?<=[.(])/);
       span.textContent = "";
       parts.forEach(function (part, i) {
         if (i > 0) span.appendChild(document.createElement("wbr"));
