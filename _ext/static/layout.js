@@ -30,7 +30,6 @@
   // its line. ---
   var HIDDEN_TEXT = '<span class="lang-fold-text" hidden(?:="")?>[^<]*</span>';
   var TOKEN = new RegExp("(" + HIDDEN_TEXT + ")|(<[^>]+>)|([^<]+)", "g");
-  var HIDDEN = new RegExp(HIDDEN_TEXT, "g");
   var WIDE = /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]+/g;
   var NUMBER = /\d(?:\.\d+)?e[-+]\d+/g;  // 1.1e-03 stays whole when a line wraps
   function wide(text) {
@@ -54,10 +53,6 @@
         span.appendChild(document.createTextNode(part));
       });
     });
-  }
-  function indentOf(html) {
-    var text = html.replace(HIDDEN, "").replace(/<[^>]+>/g, "");
-    return /^ */.exec(text)[0].length;
   }
   function splitLines(pre) {
     if (pre.classList.contains("lines")) return;
