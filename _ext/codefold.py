@@ -7,11 +7,14 @@ in a tuple or list (STYLE.md, "Code in two languages"):
     ax.set_xlabel(t("带权输入z", "weighted input z"))
     cb.Bilingual(f"起点 {start}", f"start {start}")
     for name, y in ((("干净", "clean"), y_clean), ...):
+    z = W @ a + b  # 带权输入 · weighted input
 
 A single-language edition shows a bilingual call as its own language's argument alone
 (``ax.set_xlabel("weighted input z")`` in the English edition), so the code reads as
 plain Python; a pair inside a tuple or list keeps its place, with the other language's
-string folded into a small marker (``(("干净", …), y_clean)`` in the Chinese one). The
+string folded into a small marker (``(("干净", …), y_clean)`` in the Chinese one); a
+comment in two languages, Chinese, " · ", then English, shows its own half
+(``# weighted input`` in the English edition). The
 code is still the real code: what is hidden stays in the page, the copy button copies
 the cell exactly as it runs, and the side-by-side edition, JupyterLite and Binder show
 it whole.
@@ -25,7 +28,9 @@ from __future__ import annotations
 
 import ast
 import html
+import io
 import re
+import tokenize
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -39,6 +44,8 @@ LAST_MARK = 0xF8FF
 _MARK_RE = re.compile('(?:<span class="err">)?([\ue000-\uf8ff])(?:</span>)?')
 _HAN_RE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 _FOLDS = "course_code_folds"
+#: A comment in two languages: "# 中文 · English" (the Chinese has Han characters, the English none).
+COMMENT_SEPARATOR = " · "
 LANGS = ("zh", "en")
 
 #: What the marker says, per edition (its title and its name for screen readers).
@@ -75,12 +82,37 @@ def _parse(source: str) -> ast.AST | None:
         return None
 
 
+def _comment_spans(source: str, own: int, offsets: list[int]) -> list[tuple[int, int, bool]]:
+    """The other language's half of each two-language comment, with the separator, unmarked."""
+    found: list[tuple[int, int, bool]] = []
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return found
+    for token in tokens:
+        if token.type != tokenize.COMMENT:
+            continue
+        text = token.string
+        body_at = len(text) - len(text[1:].lstrip()) if len(text) > 1 else 1  # after "# "
+        cut = text.find(COMMENT_SEPARATOR, body_at)
+        while cut != -1:
+            zh, en = text[body_at:cut], text[cut + len(COMMENT_SEPARATOR):]
+            if _HAN_RE.search(zh) and en.strip() and not _HAN_RE.search(en):
+                start = offsets[token.start[0] - 1] + token.start[1]
+                found.append((start + cut, start + len(text), False) if own == 0
+                             else (start + body_at, start + cut + len(COMMENT_SEPARATOR), False))
+                break
+            cut = text.find(COMMENT_SEPARATOR, cut + 1)
+    return found
+
+
 def fold_spans(source: str, edition: str) -> list[tuple[int, int, bool]]:
     """The (start, end, marked) character spans of the source that the edition hides, in order
     (outermost only). A bilingual call with just its two texts (``cb.Bilingual(zh, en)``,
     ``t(zh, en)``, ``cb.label(zh, en)``) hides all but its own language's argument, unmarked;
     the other language's string of any other pair (more arguments, or a Chinese string
-    followed by an English one in a tuple or list) is hidden behind a marker."""
+    followed by an English one in a tuple or list) is hidden behind a marker; a comment
+    "# 中文 · English" hides the other half and the separator, unmarked."""
     tree = _parse(source) if edition in LANGS else None
     if tree is None:
         return []
@@ -90,7 +122,8 @@ def fold_spans(source: str, edition: str) -> list[tuple[int, int, bool]]:
     for line in source.split("\n"):
         offsets.append(at)
         at += len(line) + 1
-    found: list[tuple[int, int, bool]] = []
+    blanked = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.split("\n"))
+    found: list[tuple[int, int, bool]] = _comment_spans(blanked, own, offsets)
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and len(node.args) >= 2 and not any(isinstance(a, ast.Starred) for a in node.args[:2]):
             func = node.func

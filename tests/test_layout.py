@@ -366,6 +366,9 @@ lines.append(cb.Bilingual(f"  {D}个隐藏层",
                           f"  {D} hidden"))
 y = t("甲", "a", size=3)
 %matplotlib inline
+z = W @ a + b  # 带权输入 · weighted input
+    # 先算前向 · forward first, a · b
+s = "# 不是注释 · not a comment"  # only English
 '''
 
 
@@ -378,6 +381,9 @@ x = ("C1", "-", …, "quadratic")
 lines.append(f"  {D} hidden")
 y = t(…, "a", size=3)
 %matplotlib inline
+z = W @ a + b  # weighted input
+    # forward first, a · b
+s = "# 不是注释 · not a comment"  # only English
 '''
     assert codefold.visible_code(_PAIRS, "zh") == '''ax.set_xlabel("带权输入z")
 lines = [f"起点 {start}", "η = 0.15"]
@@ -387,6 +393,9 @@ x = ("C1", "-", "二次代价", …)
 lines.append(f"  {D}个隐藏层")
 y = t("甲", …, size=3)
 %matplotlib inline
+z = W @ a + b  # 带权输入
+    # 先算前向
+s = "# 不是注释 · not a comment"  # only English
 '''
     assert codefold.visible_code(_PAIRS, "both") == _PAIRS
     folded, texts = codefold.fold_source(_PAIRS, "en")
@@ -395,7 +404,7 @@ y = t("甲", …, size=3)
     # what is hidden and what is shown make the source again, for the copy button
     assert re.sub("[\ue000-\uf8ff]", lambda m: texts[ord(m[0]) - codefold.FIRST_MARK][0], folded) == _PAIRS
     # each hidden span is one private-use character, so Pygments and the search index see no Chinese
-    assert not _HAN_IN_CODE.search(folded) and folded.count("\ue000") == 1
+    assert not _HAN_IN_CODE.search(folded.split("\ns = ")[0]) and folded.count("\ue000") == 1
     assert codefold.fold_source("this is not python (", "en") == ("this is not python (", [])
 
 
@@ -415,6 +424,32 @@ def test_a_chapters_code_shows_no_chinese_in_the_english_edition(path, request):
             if _HAN_IN_CODE.search(line):
                 left.append(f"cell {index}: {line.strip()[:80]}")
     assert not left, f"{path.name}: Chinese the English edition would show in code:\n  " + "\n  ".join(left)
+
+
+#: Chapters whose comments are still English only (STYLE.md: "a comment: Chinese, " · ", English").
+COMMENTS_NOT_YET_IN_PAIRS = {"01_single_neuron", "02_quadratic_vs_cross_entropy", "03_softmax_cross_entropy",
+                             "04_backprop_three_layer", "05_deep_networks", "06_autodiff"}
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_a_chapters_comments_speak_chinese_in_the_chinese_edition(path, request):
+    """Every comment of a chapter's code, as the Chinese edition shows it, has Chinese in it."""
+    import io
+    import json
+    import tokenize
+
+    if path.stem in COMMENTS_NOT_YET_IN_PAIRS or path.stem in CODE_NOT_YET_IN_PAIRS:
+        request.applymarker(pytest.mark.xfail(reason="its comments are being written in pairs", strict=False))
+    left = []
+    for index, cell in enumerate(json.loads(path.read_text(encoding="utf-8"))["cells"]):
+        if cell["cell_type"] != "code":
+            continue
+        shown = "\n".join("" if line.lstrip().startswith(("%", "!")) else line
+                          for line in codefold.visible_code("".join(cell["source"]), "zh").split("\n"))
+        for token in tokenize.generate_tokens(io.StringIO(shown).readline):
+            if token.type == tokenize.COMMENT and not _HAN_IN_CODE.search(token.string):
+                left.append(f"cell {index}: {token.string[:80]}")
+    assert not left, f"{path.name}: comments the Chinese edition would show in English only:\n  " + "\n  ".join(left)
 
 
 # --- Printed tables line up: the library pads by display width ----------------------
