@@ -46,12 +46,16 @@ _HAN_RE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 _FOLDS = "course_code_folds"
 #: A comment in two languages: "# 中文 · English" (the Chinese has Han characters, the English none).
 COMMENT_SEPARATOR = " · "
+#: An English word (a comment of symbols alone, "# (M, K) -> (K,)", is not folded).
+_WORD_RE = re.compile(r"[A-Za-z]{3,}")
+#: A string literal's opening: an optional prefix and its quotes.
+_QUOTE_RE = re.compile(r"[rRuU]*(\"{3}|'{3}|\"|')")
 LANGS = ("zh", "en")
 
 #: What the marker says, per edition (its title and its name for screen readers).
 MARKER_TITLE = {
-    "en": "The Chinese text (shown in the Chinese edition); the copy button copies it with the code",
-    "zh": "英文文字（见英文版）；复制按钮复制的代码包含它",
+    "en": "Chinese text, shown in the Chinese edition: tap to show it here; the copy button copies it with the code",
+    "zh": "英文文字，见英文版：点按可在此显示；复制按钮复制的代码包含它",
 }
 MARKER_LABEL = {"en": "Chinese text", "zh": "英文文字"}
 
@@ -79,40 +83,97 @@ def _parse(source: str) -> ast.AST | None:
     try:
         return ast.parse(blanked)
     except SyntaxError:
+        pass
+    # a method as a listing shows it, indented as in its class: parsed inside an "if" (same columns)
+    try:
+        tree = ast.parse("if 1:\n" + blanked)
+    except SyntaxError:
         return None
+    for node in ast.walk(tree):  # the lines as the source counts them
+        if hasattr(node, "lineno"):
+            node.lineno -= 1
+            node.end_lineno -= 1
+    return tree
 
 
 def _comment_spans(source: str, own: int, offsets: list[int]) -> list[tuple[int, int, bool]]:
-    """The other language's half of each two-language comment, with the separator, unmarked."""
+    """The other language's half of each two-language comment, unmarked: of "# 中文 · English"
+    on one line, or of a comment line "# 中文" followed by "# · English" at the same indent."""
     found: list[tuple[int, int, bool]] = []
     try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+        comments = [t for t in tokenize.generate_tokens(io.StringIO(source).readline) if t.type == tokenize.COMMENT]
     except (tokenize.TokenError, SyntaxError):
         return found
-    for token in tokens:
-        if token.type != tokenize.COMMENT:
+    lines = source.split("\n")
+
+    def body_at(text: str) -> int:  # where the words begin, after "# "
+        return len(text) - len(text[1:].lstrip()) if len(text) > 1 else 1
+
+    def alone(token) -> bool:  # the comment is its line's only content
+        return not lines[token.start[0] - 1][:token.start[1]].strip()
+
+    for index, token in enumerate(comments):
+        text, start = token.string, offsets[token.start[0] - 1] + token.start[1]
+        words = body_at(text)
+        after = comments[index + 1] if index + 1 < len(comments) else None
+        if (after is not None and alone(token) and alone(after) and after.start[0] == token.start[0] + 1
+                and after.start[1] == token.start[1] and _HAN_RE.search(text)
+                and after.string[body_at(after.string):].startswith(COMMENT_SEPARATOR.lstrip())
+                and not _HAN_RE.search(after.string)):
+            after_start = offsets[after.start[0] - 1] + after.start[1]
+            english = after_start + body_at(after.string) + len(COMMENT_SEPARATOR.lstrip())
+            found.append((start + len(text), after_start + len(after.string), False) if own == 0
+                         else (start + words, english, False))
             continue
-        text = token.string
-        body_at = len(text) - len(text[1:].lstrip()) if len(text) > 1 else 1  # after "# "
-        cut = text.find(COMMENT_SEPARATOR, body_at)
+        if text.startswith("#", 0) and text[words:].startswith(COMMENT_SEPARATOR.lstrip()) and found \
+                and found[-1][1] >= start:  # the English line of a pair, already folded
+            continue
+        cut = text.find(COMMENT_SEPARATOR, words)
         while cut != -1:
-            zh, en = text[body_at:cut], text[cut + len(COMMENT_SEPARATOR):]
+            zh, en = text[words:cut], text[cut + len(COMMENT_SEPARATOR):]
             if _HAN_RE.search(zh) and en.strip() and not _HAN_RE.search(en):
-                start = offsets[token.start[0] - 1] + token.start[1]
                 found.append((start + cut, start + len(text), False) if own == 0
-                             else (start + body_at, start + cut + len(COMMENT_SEPARATOR), False))
+                             else (start + words, start + cut + len(COMMENT_SEPARATOR), False))
                 break
             cut = text.find(COMMENT_SEPARATOR, cut + 1)
     return found
 
 
-def fold_spans(source: str, edition: str) -> list[tuple[int, int, bool]]:
+def _english_prose_spans(source: str, tree: ast.AST, offsets: list[int], lines: list[bytes]) -> list[tuple[int, int, bool]]:
+    """In a library listing, the words of each docstring (inside its quotes) and of each
+    comment in English alone (after "# "; one of symbols alone stays), each behind a marker:
+    the library is written in English, and the Chinese edition shows it in no other language."""
+    found: list[tuple[int, int, bool]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+                start, end = _segment(first.value, offsets, lines)
+                quote = _QUOTE_RE.match(source, start, end)
+                if quote and end - start > 2 * len(quote[0]):
+                    found.append((start + len(quote[0]), end - len(quote[1]), True))
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return found
+    for token in tokens:
+        if token.type == tokenize.COMMENT and not _HAN_RE.search(token.string):
+            words = token.string[1:].lstrip()
+            if _WORD_RE.search(words) and not words.startswith(COMMENT_SEPARATOR.lstrip()):
+                start = offsets[token.start[0] - 1] + token.start[1]
+                found.append((start + len(token.string) - len(words), start + len(token.string), True))
+    return found
+
+
+def fold_spans(source: str, edition: str, listing: bool = False) -> list[tuple[int, int, bool]]:
     """The (start, end, marked) character spans of the source that the edition hides, in order
     (outermost only). A bilingual call with just its two texts (``cb.Bilingual(zh, en)``,
     ``t(zh, en)``, ``cb.label(zh, en)``) hides all but its own language's argument, unmarked;
     the other language's string of any other pair (more arguments, or a Chinese string
     followed by an English one in a tuple or list) is hidden behind a marker; a comment
-    "# 中文 · English" hides the other half and the separator, unmarked."""
+    "# 中文 · English" hides the other half and the separator, unmarked. A library
+    ``listing`` (the library is in English) also hides, in the Chinese edition, the words of
+    its docstrings and comments behind markers."""
     tree = _parse(source) if edition in LANGS else None
     if tree is None:
         return []
@@ -124,6 +185,8 @@ def fold_spans(source: str, edition: str) -> list[tuple[int, int, bool]]:
         at += len(line) + 1
     blanked = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.split("\n"))
     found: list[tuple[int, int, bool]] = _comment_spans(blanked, own, offsets)
+    if listing and edition == "zh":
+        found += _english_prose_spans(blanked, tree, offsets, lines)
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and len(node.args) >= 2 and not any(isinstance(a, ast.Starred) for a in node.args[:2]):
             func = node.func
@@ -156,11 +219,11 @@ def fold_spans(source: str, edition: str) -> list[tuple[int, int, bool]]:
     return outer
 
 
-def fold_source(source: str, edition: str, first: int = FIRST_MARK) -> tuple[str, list[list]]:
+def fold_source(source: str, edition: str, first: int = FIRST_MARK, listing: bool = False) -> tuple[str, list[list]]:
     """The source as the edition shows it: each hidden span replaced by one private-use
     character (``first``, ``first + 1``, …); and, in order, what each stands for:
     ``[text, marked]``. The side-by-side edition ("both") hides nothing."""
-    spans = fold_spans(source, edition)
+    spans = fold_spans(source, edition, listing)
     if first + len(spans) > LAST_MARK:
         return source, []
     out, texts, at = [], [], 0
@@ -173,9 +236,9 @@ def fold_source(source: str, edition: str, first: int = FIRST_MARK) -> tuple[str
     return "".join(out), texts
 
 
-def visible_code(source: str, edition: str) -> str:
+def visible_code(source: str, edition: str, listing: bool = False) -> str:
     """The code as a reader of the edition reads it on the page (each marker as "…")."""
-    folded, texts = fold_source(source, edition)
+    folded, texts = fold_source(source, edition, listing=listing)
     if not texts:
         return source
     return re.sub("[\ue000-\uf8ff]", lambda m: "…" if texts[ord(m[0]) - FIRST_MARK][1] else "", folded)
@@ -185,13 +248,18 @@ def _is_python(block: nodes.literal_block) -> bool:
     return (block.get("language") or "").startswith(("ipython", "python"))
 
 
-def _in_code_cell(node: nodes.Node) -> bool:
+def _cell_part(node: nodes.Node) -> str | None:
+    """"source" for a code cell's input, "output" for what it shows (a library listing), else None."""
     parent = node.parent
     while parent is not None:
-        if isinstance(parent, nodes.container) and parent.get("nb_element") in ("cell_code_source", "cell_code_output", "mime_bundle"):
-            return True
+        if isinstance(parent, nodes.container):
+            element = parent.get("nb_element")
+            if element == "cell_code_source":
+                return "source"
+            if element in ("cell_code_output", "mime_bundle"):
+                return "output"
         parent = parent.parent
-    return False
+    return None
 
 
 class FoldCode(SphinxTransform):
@@ -206,10 +274,11 @@ class FoldCode(SphinxTransform):
             return
         texts: list[str] = list(self.document.get(_FOLDS, []))
         for block in list(self.document.findall(nodes.literal_block)):
-            if not _is_python(block) or not _in_code_cell(block):
+            part = _cell_part(block)
+            if not _is_python(block) or part is None:
                 continue
             source = block.astext()
-            folded, found = fold_source(source, edition, FIRST_MARK + len(texts))
+            folded, found = fold_source(source, edition, FIRST_MARK + len(texts), listing=part == "output")
             if not found:
                 continue
             texts.extend(found)
@@ -226,7 +295,8 @@ def marker_html(text: str, edition: str, marked: bool = True) -> str:
     if not marked:
         return hidden
     return (
-        f'<span class="lang-fold" title="{html.escape(MARKER_TITLE[edition])}" aria-label="{MARKER_LABEL[edition]}">…</span>'
+        f'<span class="lang-fold" role="button" tabindex="0" aria-expanded="false" '
+        f'title="{html.escape(MARKER_TITLE[edition])}" aria-label="{MARKER_LABEL[edition]}">…</span>'
         + hidden
     )
 

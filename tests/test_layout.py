@@ -929,7 +929,8 @@ CODE_SHOWN_AND_COPIED = """async () => {
     shown.querySelectorAll(".lang-fold-text").forEach(e => e.remove());
     const copied = pre.cloneNode(true);
     if (exclude) copied.querySelectorAll(exclude).forEach(e => e.remove());
-    return {shown: shown.textContent, copied: copied.innerText, folds: pre.querySelectorAll(".lang-fold-text").length};
+    return {shown: shown.textContent, copied: copied.innerText, folds: pre.querySelectorAll(".lang-fold-text").length,
+            listing: !!pre.closest(".cell_output")};
   });
 }"""
 
@@ -970,10 +971,17 @@ def test_what_the_review_found_on_a_desktop(page, base_url, edition, path):
 
             cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
             sources = {"".join(c["source"]).strip() for c in cells if c["cell_type"] == "code"}
+            for cell in cells:  # the library's listings (cb.show_source), as printed
+                for output in cell.get("outputs", []):
+                    listing = "".join(output.get("data", {}).get("text/markdown", ""))
+                    if listing.startswith("```python"):
+                        sources.add(listing.split("\n", 1)[1].rsplit("```", 1)[0].strip())
         exempt = Path(path).stem in CODE_NOT_YET_IN_PAIRS
         for code in evaluate_within(page, CODE_SHOWN_AND_COPIED):
             if edition == "en" and not exempt and re.search(HAN_RE, code["shown"]):
                 problems.append(f"Chinese in the English edition's code: {code['shown'].strip()[:60]!r}")
+            if edition == "zh" and code["listing"] and re.search(r"(\"\"\"|#) ?[A-Za-z]{3}", code["shown"]):
+                problems.append(f"English words in the Chinese edition's listing: {code['shown'].strip()[:60]!r}")
             if code["folds"] and sources and code["copied"].strip() not in sources:
                 problems.append(f"the copy button would not copy the cell as it runs: {code['copied'].strip()[:60]!r}")
     footer = page.evaluate(FOOTER)
@@ -1070,3 +1078,21 @@ def test_every_fold_opens_with_the_same_one_triangle(page, base_url, edition):
     for toggle in toggles:
         assert not toggle["open"] and toggle["before"] == '"▸\xa0"', toggle
         assert toggle["after"] in ("none", "normal") and toggle["marker"] == "none", toggle
+
+
+@pytest.mark.parametrize("edition", ["zh", "en"])
+def test_a_code_marker_shows_what_it_folds_when_tapped(page, base_url, edition):
+    """Phones have no hover: tapping a "…" marker in code shows the other language's text
+    beside it, and tapping again folds it; the keyboard does the same (Enter)."""
+    page.set_viewport_size({"width": PHONE, "height": 844})
+    _open(page, f"{base_url}{edition}/chapters/04_backprop_three_layer.html")
+    marker = page.locator(".bd-article .highlight .lang-fold").first
+    text = page.locator(".bd-article .highlight .lang-fold + .lang-fold-text").first
+    marker.scroll_into_view_if_needed()
+    assert text.is_hidden() and marker.get_attribute("aria-expanded") == "false"
+    marker.click()
+    page.wait_for_function("m => m.getAttribute('aria-expanded') === 'true'", arg=marker.element_handle())
+    assert text.is_visible() and text.inner_text().strip()
+    marker.press("Enter")
+    page.wait_for_function("m => m.getAttribute('aria-expanded') === 'false'", arg=marker.element_handle())
+    assert text.is_hidden()

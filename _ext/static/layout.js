@@ -238,8 +238,21 @@
     });
   }
 
+  // A "…" marker in code (codefold.py) shows what it folds when tapped, clicked or pressed
+  // (Enter or Space), and folds it again the same way: phones have no hover for its title.
+  function unfoldOnTap(event) {
+    var marker = event.target.closest && event.target.closest(".lang-fold");
+    if (!marker || (event.type === "keydown" && event.key !== "Enter" && event.key !== " ")) return;
+    var text = marker.nextElementSibling;
+    if (!text || !text.classList.contains("lang-fold-text")) return;
+    event.preventDefault();
+    text.hidden = !text.hidden;
+    marker.setAttribute("aria-expanded", String(!text.hidden));
+  }
   function start() {
     forwardToggles();
+    document.addEventListener("click", unfoldOnTap);
+    document.addEventListener("keydown", unfoldOnTap);
     // sphinx-togglebutton adds its buttons at DOMContentLoaded, after this deferred script runs
     if (document.readyState === "complete") translateLabels();
     else document.addEventListener("DOMContentLoaded", translateLabels);

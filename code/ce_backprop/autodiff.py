@@ -109,11 +109,11 @@ class Tensor:
         for node in reversed(order):
             if node.vjp is None:
                 continue
-            for parent, g in checked_vjp(node):  # one gradient per parent, of its shape and dtype
+            for parent, g in checked_vjp(node):  # 每个父节点一个梯度，形状和dtype与它相同 · one gradient per parent, of its shape and dtype
                 if parent.grad is None:
-                    parent.grad = g.copy()  # a buffer of its own, shared with no other tensor
+                    parent.grad = g.copy()  # 独占的缓冲区，不与其他张量共享 · a buffer of its own, shared with no other tensor
                 else:
-                    parent.grad += g  # fan-out: add
+                    parent.grad += g  # 扇出：相加 · fan-out: add
 
     # operators, so that the forward pass reads like NumPy (and like micrograd)
     def __add__(self, other): return add(self, other)

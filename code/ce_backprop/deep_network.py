@@ -284,15 +284,17 @@ def _backward(params: DeepParams, cache: DeepCache, y: np.ndarray, errors: Optio
     skips = params.skips()
     dWs, dbs = [None] * L, [None] * L
     dA = None
-    for i in range(L - 1, -1, -1):            # layer ℓ = i + 1, from L to 1
+    for i in range(L - 1, -1, -1):            # 第ℓ = i + 1层，从L到1 · layer ℓ = i + 1, from L to 1
         if errors is not None:
             errors.append(delta.copy())
         dWs[i] = cache.activations[i].T @ delta   # a^{ℓ−1}ᵀ δ^ℓ
-        dbs[i] = delta.sum(axis=0)                # column sums of δ^ℓ
+        dbs[i] = delta.sum(axis=0)                # δ^ℓ按列求和 · column sums of δ^ℓ
         if i > 0:
-            # ∂C/∂a^{ℓ−1} = δ^ℓ W^ℓᵀ, plus ∂C/∂a^ℓ itself if layer ℓ adds its input (residual)
+            # ∂C/∂a^{ℓ−1} = δ^ℓ W^ℓᵀ；第ℓ层加上自身输入（残差）时，再加∂C/∂a^ℓ
+            # · ∂C/∂a^{ℓ−1} = δ^ℓ W^ℓᵀ, plus ∂C/∂a^ℓ itself if layer ℓ adds its input (residual)
             dA = delta @ params.weights[i].T + (dA if skips[i] else 0.0)
-            # f(z^{ℓ−1}) is the stored a^{ℓ−1}, unless layer ℓ−1 added its input to it
+            # f(z^{ℓ−1})就是存下的a^{ℓ−1}，除非第ℓ−1层把输入加到了它上面
+            # · f(z^{ℓ−1}) is the stored a^{ℓ−1}, unless layer ℓ−1 added its input to it
             f_z = _activate(cache.zs[i - 1], params.activation) if skips[i - 1] else cache.activations[i]
             delta = _times_f_prime(dA.copy(), f_z, params.activation)   # δ^{ℓ−1} = ∂C/∂a^{ℓ−1} ⊙ f′(z^{ℓ−1})
     return DeepParams(dWs, dbs, params.activation, params.residual)

@@ -344,9 +344,9 @@ def _judge(plus, minus, steps, f0, t, g, noise_floor, x_i, x_is_32,
         return _Probe("rough", D[0], np.inf, f32)
     noise = max(noise, _residual_noise(odd, even, t))
     bound = SAFETY * (abs(D[1] - D[0]) / 3 + noise / t)
-    if f32:  # f may round θ ± t to float32: the step is uncertain
+    if f32:  # f可能把θ ± t舍入到float32，步长不确定 · f may round θ ± t to float32: the step is uncertain
         bound += SAFETY * EPSILON32 * abs(x_i) / t * abs(D[0])
-    # g is a floating-point result, from numbers of size max(|f|, scale)
+    # g是浮点结果，来自大小为max(|f|, scale)的数 · g is a floating-point result, from numbers of size max(|f|, scale)
     bound += ROUNDINGS * unit * max(abs(f0), scale)
     if abs(g - D[0]) > bound:
         return _Probe("failed", D[0], bound, f32)

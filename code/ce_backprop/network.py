@@ -184,17 +184,17 @@ def network_backward(params: NetworkParams, cache: ForwardCache, y, cost="cross_
     if not isinstance(cache, ForwardCache) or cache.h1.shape[1] != p.shape[1] or cache.a2.shape[1] != p.shape[2]:
         raise ValueError("cache must be the ForwardCache of network_forward(params, x) for these params")
     M = cache.x.shape[0]
-    Y = _check_targets(y, M, p.shape[2], p.dtype)          # one-hot (M, K)
+    Y = _check_targets(y, M, p.shape[2], p.dtype)          # 独热，(M, K) · one-hot (M, K)
     if cost in ("cross_entropy", "binary_cross_entropy"):
-        dZ2 = (cache.a2 - Y) / M                            # δ⁽²⁾ = (A − Y)/M, (M, K), for both
+        dZ2 = (cache.a2 - Y) / M                            # δ⁽²⁾ = (A − Y)/M，(M, K)，两种代价都是 · δ⁽²⁾ = (A − Y)/M, (M, K), for both
     else:
         dZ2 = (cache.a2 - Y) * cache.a2 * (1 - cache.a2) / M  # (A − Y)/M ⊙ σ'(z2), σ' = a2 ⊙ (1 − a2)
     dW2 = cache.h1.T @ dZ2                                  # (d1, M) @ (M, K) -> (d1, K)
-    db2 = dZ2.sum(axis=0)                                   # column sums -> (K,)
+    db2 = dZ2.sum(axis=0)                                   # 按列求和 -> (K,) · column sums -> (K,)
     dA1 = dZ2 @ p.W2.T                                      # (M, K) @ (K, d1) -> (M, d1)
     dZ1 = dA1 * cache.h1 * (1 - cache.h1)                   # δ⁽¹⁾ = ∂C/∂A⁽¹⁾ ⊙ σ'(z1)
     dW1 = cache.x.T @ dZ1                                   # (d0, M) @ (M, d1) -> (d0, d1)
-    db1 = dZ1.sum(axis=0)                                   # column sums -> (d1,)
+    db1 = dZ1.sum(axis=0)                                   # 按列求和 -> (d1,) · column sums -> (d1,)
     return NetworkParams(dW1, db1, dW2, db2)
 
 
