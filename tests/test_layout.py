@@ -427,8 +427,7 @@ def test_a_chapters_code_shows_no_chinese_in_the_english_edition(path, request):
 
 
 #: Chapters whose comments are still English only (STYLE.md: "a comment: Chinese, " · ", English").
-COMMENTS_NOT_YET_IN_PAIRS = {"01_single_neuron", "02_quadratic_vs_cross_entropy", "03_softmax_cross_entropy",
-                             "04_backprop_three_layer", "05_deep_networks", "06_autodiff"}
+COMMENTS_NOT_YET_IN_PAIRS: set[str] = set()
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
