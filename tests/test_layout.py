@@ -354,8 +354,6 @@ def test_equations_are_renumbered_per_chapter():
 import codefold  # noqa: E402
 
 _HAN_IN_CODE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
-#: Chapters whose code is still being rewritten to STYLE.md's "Code in two languages".
-CODE_NOT_YET_IN_PAIRS = {"07_gradient_checks"}
 
 _PAIRS = '''ax.set_xlabel(t("带权输入z", "weighted input z"))
 lines = [cb.Bilingual(f"起点 {start}", f"start {start}"), "η = 0.15"]
@@ -409,13 +407,10 @@ s = "# 不是注释 · not a comment"  # only English
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
-def test_a_chapters_code_shows_no_chinese_in_the_english_edition(path, request):
+def test_a_chapters_code_shows_no_chinese_in_the_english_edition(path):
     """STYLE.md, "Code in two languages": every Chinese string in code is the first of a pair."""
     import json
 
-    if path.stem in CODE_NOT_YET_IN_PAIRS:
-        request.applymarker(pytest.mark.xfail(reason="its code is being rewritten (STYLE.md: code in two languages)",
-                                              strict=False))
     left = []
     for index, cell in enumerate(json.loads(path.read_text(encoding="utf-8"))["cells"]):
         if cell["cell_type"] != "code":
@@ -426,19 +421,15 @@ def test_a_chapters_code_shows_no_chinese_in_the_english_edition(path, request):
     assert not left, f"{path.name}: Chinese the English edition would show in code:\n  " + "\n  ".join(left)
 
 
-#: Chapters whose comments are still English only (STYLE.md: "a comment: Chinese, " · ", English").
-COMMENTS_NOT_YET_IN_PAIRS: set[str] = set()
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
-def test_a_chapters_comments_speak_chinese_in_the_chinese_edition(path, request):
+def test_a_chapters_comments_speak_chinese_in_the_chinese_edition(path):
     """Every comment of a chapter's code, as the Chinese edition shows it, has Chinese in it."""
     import io
     import json
     import tokenize
 
-    if path.stem in COMMENTS_NOT_YET_IN_PAIRS or path.stem in CODE_NOT_YET_IN_PAIRS:
-        request.applymarker(pytest.mark.xfail(reason="its comments are being written in pairs", strict=False))
     left = []
     for index, cell in enumerate(json.loads(path.read_text(encoding="utf-8"))["cells"]):
         if cell["cell_type"] != "code":
@@ -975,9 +966,8 @@ def test_what_the_review_found_on_a_desktop(page, base_url, edition, path):
                     listing = "".join(output.get("data", {}).get("text/markdown", ""))
                     if listing.startswith("```python"):
                         sources.add(listing.split("\n", 1)[1].rsplit("```", 1)[0].strip())
-        exempt = Path(path).stem in CODE_NOT_YET_IN_PAIRS
         for code in evaluate_within(page, CODE_SHOWN_AND_COPIED):
-            if edition == "en" and not exempt and re.search(HAN_RE, code["shown"]):
+            if edition == "en" and re.search(HAN_RE, code["shown"]):
                 problems.append(f"Chinese in the English edition's code: {code['shown'].strip()[:60]!r}")
             if edition == "zh" and code["listing"] and re.search(r"(\"\"\"|#) ?[A-Za-z]{3}", code["shown"]):
                 problems.append(f"English words in the Chinese edition's listing: {code['shown'].strip()[:60]!r}")
