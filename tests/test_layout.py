@@ -406,36 +406,32 @@ s = "# 不是注释 · not a comment"  # only English
     assert codefold.fold_source("this is not python (", "en") == ("this is not python (", [])
 
 
+def _code_as_shown(path: Path, edition: str):
+    """(index, code) of each code cell of a chapter, as the edition shows it."""
+    import json
+
+    for index, cell in enumerate(json.loads(path.read_text(encoding="utf-8"))["cells"]):
+        if cell["cell_type"] == "code":
+            yield index, codefold.visible_code("".join(cell["source"]), edition)
+
+
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
 def test_a_chapters_code_shows_no_chinese_in_the_english_edition(path):
     """STYLE.md, "Code in two languages": every Chinese string in code is the first of a pair."""
-    import json
-
-    left = []
-    for index, cell in enumerate(json.loads(path.read_text(encoding="utf-8"))["cells"]):
-        if cell["cell_type"] != "code":
-            continue
-        for line in codefold.visible_code("".join(cell["source"]), "en").split("\n"):
-            if _HAN_IN_CODE.search(line):
-                left.append(f"cell {index}: {line.strip()[:80]}")
+    left = [f"cell {index}: {line.strip()[:80]}" for index, code in _code_as_shown(path, "en")
+            for line in code.split("\n") if _HAN_IN_CODE.search(line)]
     assert not left, f"{path.name}: Chinese the English edition would show in code:\n  " + "\n  ".join(left)
-
-
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
 def test_a_chapters_comments_speak_chinese_in_the_chinese_edition(path):
     """Every comment of a chapter's code, as the Chinese edition shows it, has Chinese in it."""
     import io
-    import json
     import tokenize
 
     left = []
-    for index, cell in enumerate(json.loads(path.read_text(encoding="utf-8"))["cells"]):
-        if cell["cell_type"] != "code":
-            continue
-        shown = "\n".join("" if line.lstrip().startswith(("%", "!")) else line
-                          for line in codefold.visible_code("".join(cell["source"]), "zh").split("\n"))
+    for index, code in _code_as_shown(path, "zh"):
+        shown = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in code.split("\n"))
         for token in tokenize.generate_tokens(io.StringIO(shown).readline):
             if token.type == tokenize.COMMENT and not _HAN_IN_CODE.search(token.string):
                 left.append(f"cell {index}: {token.string[:80]}")
