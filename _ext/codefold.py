@@ -139,10 +139,11 @@ def _comment_spans(source: str, own: int, offsets: list[int]) -> list[tuple[int,
     return found
 
 
-def _english_prose_spans(source: str, tree: ast.AST, offsets: list[int], lines: list[bytes]) -> list[tuple[int, int, bool]]:
-    """In a library listing, the words of each docstring (inside its quotes) and of each
-    comment in English alone (after "# "; one of symbols alone stays), each behind a marker:
-    the library is written in English, and the Chinese edition shows it in no other language."""
+def _english_prose_spans(source: str, tree: ast.AST, offsets: list[int], lines: list[bytes],
+                         comments: bool) -> list[tuple[int, int, bool]]:
+    """The words of each English docstring (inside its quotes) and, if ``comments`` (a library
+    listing), of each comment in English alone (after "# "; one of symbols alone stays), each
+    behind a marker: the Chinese edition shows code in no other language."""
     found: list[tuple[int, int, bool]] = []
     for node in ast.walk(tree):
         if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.body:
@@ -150,8 +151,10 @@ def _english_prose_spans(source: str, tree: ast.AST, offsets: list[int], lines: 
             if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
                 start, end = _segment(first.value, offsets, lines)
                 quote = _QUOTE_RE.match(source, start, end)
-                if quote and end - start > 2 * len(quote[0]):
+                if quote and not _HAN_RE.search(source, start, end) and end - start > 2 * len(quote[0]):
                     found.append((start + len(quote[0]), end - len(quote[1]), True))
+    if not comments:
+        return found
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
     except (tokenize.TokenError, SyntaxError):
@@ -171,9 +174,9 @@ def fold_spans(source: str, edition: str, listing: bool = False) -> list[tuple[i
     ``t(zh, en)``, ``cb.label(zh, en)``) hides all but its own language's argument, unmarked;
     the other language's string of any other pair (more arguments, or a Chinese string
     followed by an English one in a tuple or list) is hidden behind a marker; a comment
-    "# 中文 · English" hides the other half and the separator, unmarked. A library
-    ``listing`` (the library is in English) also hides, in the Chinese edition, the words of
-    its docstrings and comments behind markers."""
+    "# 中文 · English" hides the other half and the separator, unmarked. The Chinese edition
+    also hides the words of English docstrings behind markers, and in a library ``listing``
+    (the library is in English) those of its English comments."""
     tree = _parse(source) if edition in LANGS else None
     if tree is None:
         return []
@@ -185,8 +188,8 @@ def fold_spans(source: str, edition: str, listing: bool = False) -> list[tuple[i
         at += len(line) + 1
     blanked = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.split("\n"))
     found: list[tuple[int, int, bool]] = _comment_spans(blanked, own, offsets)
-    if listing and edition == "zh":
-        found += _english_prose_spans(blanked, tree, offsets, lines)
+    if edition == "zh":
+        found += _english_prose_spans(blanked, tree, offsets, lines, comments=listing)
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and len(node.args) >= 2 and not any(isinstance(a, ast.Starred) for a in node.args[:2]):
             func = node.func

@@ -415,6 +415,17 @@ def _code_as_shown(path: Path, edition: str):
             yield index, codefold.visible_code("".join(cell["source"]), edition)
 
 
+def test_the_chinese_edition_folds_english_docstrings_and_a_listings_english_comments():
+    source = 'def f(x):\n    """Sum of x."""\n    return x  # add nothing\n'
+    assert codefold.visible_code(source, "zh") == 'def f(x):\n    """…"""\n    return x  # add nothing\n'
+    assert codefold.visible_code(source, "zh", listing=True) == 'def f(x):\n    """…"""\n    return x  # …\n'
+    assert codefold.visible_code(source, "en", listing=True) == source
+    # a method listed as it sits in its class; a comment of symbols alone stays
+    method = '    def g(self):\n        "Doc."\n        return 1  # (M, K)\n'
+    assert codefold.visible_code(method, "zh", listing=True) == '    def g(self):\n        "…"\n        return 1  # (M, K)\n'
+    assert codefold.visible_code('def h():\n    """中文的文档"""\n', "zh") == 'def h():\n    """中文的文档"""\n'
+
+
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
 def test_a_chapters_code_shows_no_chinese_in_the_english_edition(path):
     """STYLE.md, "Code in two languages": every Chinese string in code is the first of a pair."""
@@ -965,7 +976,7 @@ def test_what_the_review_found_on_a_desktop(page, base_url, edition, path):
         for code in evaluate_within(page, CODE_SHOWN_AND_COPIED):
             if edition == "en" and re.search(HAN_RE, code["shown"]):
                 problems.append(f"Chinese in the English edition's code: {code['shown'].strip()[:60]!r}")
-            if edition == "zh" and code["listing"] and re.search(r"(\"\"\"|#) ?[A-Za-z]{3}", code["shown"]):
+            if edition == "zh" and re.search(r"\"\"\"[A-Za-z]{3}" + (r"|# ?[A-Za-z]{3}" if code["listing"] else ""), code["shown"]):
                 problems.append(f"English words in the Chinese edition's listing: {code['shown'].strip()[:60]!r}")
             if code["folds"] and sources and code["copied"].strip() not in sources:
                 problems.append(f"the copy button would not copy the cell as it runs: {code['copied'].strip()[:60]!r}")
