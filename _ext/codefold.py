@@ -46,6 +46,8 @@ _HAN_RE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 _FOLDS = "course_code_folds"
 #: A comment in two languages: "# 中文 · English" (the Chinese has Han characters, the English none).
 COMMENT_SEPARATOR = " · "
+#: How the English line of a two-line comment begins: "# · English".
+_ENGLISH_LINE = COMMENT_SEPARATOR.lstrip()
 #: An English word (a comment of symbols alone, "# (M, K) -> (K,)", is not folded).
 _WORD_RE = re.compile(r"[A-Za-z]{3,}")
 #: A string literal's opening: an optional prefix and its quotes.
@@ -73,13 +75,17 @@ def _segment(node: ast.AST, offsets: list[int], lines: list[bytes]) -> tuple[int
     return char(node.lineno, node.col_offset), char(node.end_lineno, node.end_col_offset)
 
 
-def _parse(source: str) -> ast.AST | None:
-    """The cell as Python; IPython's magics and shell lines (%, !) are blanked first."""
+def blank_magics(source: str) -> str:
+    """The source with IPython's magics and shell lines (%, !) blanked, as Python reads it."""
+    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.split("\n"))
+
+
+def _parse(source: str, blanked: str) -> ast.AST | None:
+    """The cell as Python; if it is not, its ``blanked`` form (magics blanked)."""
     try:
         return ast.parse(source)
     except SyntaxError:
         pass
-    blanked = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.split("\n"))
     try:
         return ast.parse(blanked)
     except SyntaxError:
@@ -96,37 +102,43 @@ def _parse(source: str) -> ast.AST | None:
     return tree
 
 
-def _comment_spans(source: str, own: int, offsets: list[int]) -> list[tuple[int, int, bool]]:
+def _comments(blanked: str) -> list[tokenize.TokenInfo]:
+    """The comment tokens of the (magics-blanked) source, or none if it does not tokenize."""
+    try:
+        return [t for t in tokenize.generate_tokens(io.StringIO(blanked).readline) if t.type == tokenize.COMMENT]
+    except (tokenize.TokenError, SyntaxError):
+        return []
+
+
+def _words_at(comment: str) -> int:
+    """Where a comment's words begin, after "#" and its spaces."""
+    return len(comment) - len(comment[1:].lstrip()) if len(comment) > 1 else 1
+
+
+def _comment_spans(comments: list[tokenize.TokenInfo], lines: list[str], own: int,
+                   offsets: list[int]) -> list[tuple[int, int, bool]]:
     """The other language's half of each two-language comment, unmarked: of "# 中文 · English"
     on one line, or of a comment line "# 中文" followed by "# · English" at the same indent."""
     found: list[tuple[int, int, bool]] = []
-    try:
-        comments = [t for t in tokenize.generate_tokens(io.StringIO(source).readline) if t.type == tokenize.COMMENT]
-    except (tokenize.TokenError, SyntaxError):
-        return found
-    lines = source.split("\n")
-
-    def body_at(text: str) -> int:  # where the words begin, after "# "
-        return len(text) - len(text[1:].lstrip()) if len(text) > 1 else 1
 
     def alone(token) -> bool:  # the comment is its line's only content
         return not lines[token.start[0] - 1][:token.start[1]].strip()
 
-    for index, token in enumerate(comments):
+    index = 0
+    while index < len(comments):
+        token = comments[index]
         text, start = token.string, offsets[token.start[0] - 1] + token.start[1]
-        words = body_at(text)
+        words = _words_at(text)
         after = comments[index + 1] if index + 1 < len(comments) else None
         if (after is not None and alone(token) and alone(after) and after.start[0] == token.start[0] + 1
                 and after.start[1] == token.start[1] and _HAN_RE.search(text)
-                and after.string[body_at(after.string):].startswith(COMMENT_SEPARATOR.lstrip())
+                and after.string[_words_at(after.string):].startswith(_ENGLISH_LINE)
                 and not _HAN_RE.search(after.string)):
             after_start = offsets[after.start[0] - 1] + after.start[1]
-            english = after_start + body_at(after.string) + len(COMMENT_SEPARATOR.lstrip())
+            english = after_start + _words_at(after.string) + len(_ENGLISH_LINE)
             found.append((start + len(text), after_start + len(after.string), False) if own == 0
                          else (start + words, english, False))
-            continue
-        if text.startswith("#", 0) and text[words:].startswith(COMMENT_SEPARATOR.lstrip()) and found \
-                and found[-1][1] >= start:  # the English line of a pair, already folded
+            index += 2
             continue
         cut = text.find(COMMENT_SEPARATOR, words)
         while cut != -1:
@@ -136,14 +148,15 @@ def _comment_spans(source: str, own: int, offsets: list[int]) -> list[tuple[int,
                              else (start + words, start + cut + len(COMMENT_SEPARATOR), False))
                 break
             cut = text.find(COMMENT_SEPARATOR, cut + 1)
+        index += 1
     return found
 
 
-def _english_prose_spans(source: str, tree: ast.AST, offsets: list[int], lines: list[bytes],
-                         comments: bool) -> list[tuple[int, int, bool]]:
-    """The words of each English docstring (inside its quotes) and, if ``comments`` (a library
-    listing), of each comment in English alone (after "# "; one of symbols alone stays), each
-    behind a marker: the Chinese edition shows code in no other language."""
+def _english_prose_spans(source: str, tree: ast.AST, comments: list[tokenize.TokenInfo] | None,
+                         offsets: list[int], lines: list[bytes]) -> list[tuple[int, int, bool]]:
+    """The words of each English docstring (inside its quotes) and, given the ``comments`` of a
+    library listing, of each comment in English alone (after "# "; one of symbols alone stays),
+    each behind a marker: the Chinese edition shows code in no other language."""
     found: list[tuple[int, int, bool]] = []
     for node in ast.walk(tree):
         if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.body:
@@ -151,20 +164,13 @@ def _english_prose_spans(source: str, tree: ast.AST, offsets: list[int], lines: 
             if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
                 start, end = _segment(first.value, offsets, lines)
                 quote = _QUOTE_RE.match(source, start, end)
-                if quote and not _HAN_RE.search(source, start, end) and end - start > 2 * len(quote[0]):
+                if quote and not _HAN_RE.search(source, start, end) and end - start > len(quote[0]) + len(quote[1]):
                     found.append((start + len(quote[0]), end - len(quote[1]), True))
-    if not comments:
-        return found
-    try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
-    except (tokenize.TokenError, SyntaxError):
-        return found
-    for token in tokens:
-        if token.type == tokenize.COMMENT and not _HAN_RE.search(token.string):
-            words = token.string[1:].lstrip()
-            if _WORD_RE.search(words) and not words.startswith(COMMENT_SEPARATOR.lstrip()):
-                start = offsets[token.start[0] - 1] + token.start[1]
-                found.append((start + len(token.string) - len(words), start + len(token.string), True))
+    for token in comments or ():
+        words = token.string[_words_at(token.string):]
+        if not _HAN_RE.search(token.string) and _WORD_RE.search(words) and not words.startswith(_ENGLISH_LINE):
+            start = offsets[token.start[0] - 1] + token.start[1]
+            found.append((start + len(token.string) - len(words), start + len(token.string), True))
     return found
 
 
@@ -177,7 +183,8 @@ def fold_spans(source: str, edition: str, listing: bool = False) -> list[tuple[i
     "# 中文 · English" hides the other half and the separator, unmarked. The Chinese edition
     also hides the words of English docstrings behind markers, and in a library ``listing``
     (the library is in English) those of its English comments."""
-    tree = _parse(source) if edition in LANGS else None
+    blanked = blank_magics(source)
+    tree = _parse(source, blanked) if edition in LANGS else None
     if tree is None:
         return []
     own = LANGS.index(edition)
@@ -186,10 +193,10 @@ def fold_spans(source: str, edition: str, listing: bool = False) -> list[tuple[i
     for line in source.split("\n"):
         offsets.append(at)
         at += len(line) + 1
-    blanked = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.split("\n"))
-    found: list[tuple[int, int, bool]] = _comment_spans(blanked, own, offsets)
+    comments = _comments(blanked)
+    found = _comment_spans(comments, blanked.split("\n"), own, offsets)
     if edition == "zh":
-        found += _english_prose_spans(blanked, tree, offsets, lines, comments=listing)
+        found += _english_prose_spans(blanked, tree, comments if listing else None, offsets, lines)
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and len(node.args) >= 2 and not any(isinstance(a, ast.Starred) for a in node.args[:2]):
             func = node.func

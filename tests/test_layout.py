@@ -424,6 +424,7 @@ def test_the_chinese_edition_folds_english_docstrings_and_a_listings_english_com
     method = '    def g(self):\n        "Doc."\n        return 1  # (M, K)\n'
     assert codefold.visible_code(method, "zh", listing=True) == '    def g(self):\n        "…"\n        return 1  # (M, K)\n'
     assert codefold.visible_code('def h():\n    """中文的文档"""\n', "zh") == 'def h():\n    """中文的文档"""\n'
+    assert codefold.visible_code('def k():\n    r"""x"""\n', "zh") == 'def k():\n    r"""…"""\n'  # a prefix and one word
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
@@ -442,8 +443,7 @@ def test_a_chapters_comments_speak_chinese_in_the_chinese_edition(path):
 
     left = []
     for index, code in _code_as_shown(path, "zh"):
-        shown = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in code.split("\n"))
-        for token in tokenize.generate_tokens(io.StringIO(shown).readline):
+        for token in tokenize.generate_tokens(io.StringIO(codefold.blank_magics(code)).readline):
             if token.type == tokenize.COMMENT and not _HAN_IN_CODE.search(token.string):
                 left.append(f"cell {index}: {token.string[:80]}")
     assert not left, f"{path.name}: comments the Chinese edition would show in English only:\n  " + "\n  ".join(left)
