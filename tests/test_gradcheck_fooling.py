@@ -214,7 +214,7 @@ def test_a_point_near_the_edge_of_the_domain_takes_a_smaller_step():
     assert cb.gradient_check("1/x", lambda v: float(np.log(v)), 5e-6, 2 / 5e-6).failed
     undefined = cb.gradient_check("1/x", lambda v: float(np.log(v)), 5e-9, 1 / 5e-9)
     assert undefined.inconclusive and undefined.reasons.item() == "undefined"
-    assert undefined.message.en == "1/x: inconclusive (f undefined at θ ± t)"
+    assert undefined.message.en == "1/x: inconclusive (f undefined at θ ± h)"
 
 
 def test_the_order_test_skips_steps_outside_the_domain():

@@ -3,45 +3,45 @@
 Every derivative the book derives is compared, entry by entry, with centred
 differences of the function f(θ) it differentiates:
 
-    D_i(t) = (f(θ + t e_i) − f(θ − t e_i)) / (2t).
+    D_i(h) = (f(θ + h e_i) − f(θ − h e_i)) / (2h).
 
-For smooth f, D_i(t) = g_i + c_i t² + O(t⁴), where g is the true gradient and
+For smooth f, D_i(h) = g_i + c_i h² + O(h⁴), where g is the true gradient and
 c_i = f‴/6 along e_i (the truncation error); every value of f also carries a
-rounding error, which D_i(t) divides by t. The checker measures both from the
+rounding error, which D_i(h) divides by h. The checker measures both from the
 evaluations themselves instead of assuming a scale:
 
-* **truncation**: D(2t) − D(t) ≈ 3 c t², so |D(2t) − D(t)|/3 estimates the
-  truncation error of D(t);
+* **truncation**: D(2h) − D(h) ≈ 3 c h², so |D(2h) − D(h)|/3 estimates the
+  truncation error of D(h);
 * **rounding noise** σ of one value of f: a few units in the last place of the
   largest |f| seen (2⁻⁵³ relative in float64, 2⁻²⁴ when every value of f is a
   float32 number, which the checker detects), or more if the values of f
-  scatter more than that: the even and odd parts of f at t, 2t, 4t and 8t must
-  lie on polynomials in t (even: t², t⁴; odd: t, t³), and what is left over
+  scatter more than that: the even and odd parts of f at h, 2h, 4h and 8h must
+  lie on polynomials in h (even: h², h⁴; odd: h, h³), and what is left over
   (four residuals) is counted as noise. The noise is a property of f, not of
   the entry: with three entries or more, 1.5 × the median over the entries is a
   floor for each, and what an entry showed at one step stays a floor for its
   larger steps;
 * **smoothness**: the same residuals, compared with the changes of f they sit
-  in, say whether the expansion in t holds at all (it does not across a kink,
+  in, say whether the expansion in h holds at all (it does not across a kink,
   or where f is computed so coarsely that it is a staircase); where it does not,
   where f does not change at all, or where f is not finite at one of the
   points (the step leaves f's domain, as log(v) of a small probability v
   does), the entry is not judged at that step.
 
-At a step t an entry's error bound is
+At a step h an entry's error bound is
 
-    B_i = k · (|D_i(2t) − D_i(t)|/3 + σ_i/t) + 4ε · max(|f|, 1),   k = 3,
+    B_i = k · (|D_i(2h) − D_i(h)|/3 + σ_i/h) + 4ε · max(|f|, 1),   k = 3,
 
 where the last term is the rounding of g_i itself: the analytic gradient is
 also computed in floating point, from probabilities and targets of size up to
 1 (σ(30) − 1 = −9.4e-14 comes out to ±1.1e-16), so no check can ask more of it
 (``scale`` sets that 1; the result shows the term as ``analytic_rounding``).
 
-and its verdict is *failed* if |g_i − D_i(t)| > B_i (the analytic value lies
+and its verdict is *failed* if |g_i − D_i(h)| > B_i (the analytic value lies
 outside what the finite difference allows), *passed* if it lies inside and
 B_i ≤ τ |g_i| with τ = 1 % (the finite difference resolves the entry), and
 otherwise not yet decided. An undecided entry is tried again at the steps
-10t, 100t, …, 10⁵t and then t/10, t/100 (each costs eight more evaluations of f);
+10h, 100h, …, 10⁵h and then h/10, h/100 (each costs eight more evaluations of f);
 an entry that no step decides is *inconclusive*, with the reason: gradient
 below the rounding noise, f flat at these steps, or f not smooth there. The
 check as a whole is failed if any entry is, passed if every entry is, and
@@ -68,7 +68,7 @@ How other libraries choose steps and tolerances, and where this one differs:
   each entry, with no fixed floor, so a small gradient is judged against its
   own noise instead of against 1e-5; it says *inconclusive* where the finite
   difference cannot see an entry (neither library can say that), tries larger
-  steps for entries buried in noise (σ′(25) ≈ 1.4e-11 is resolved at t ≈ 0.01,
+  steps for entries buried in noise (σ′(25) ≈ 1.4e-11 is resolved at h ≈ 0.01,
   near the best step (3ε|f|/|f‴|)^{1/3}), and detects f that works in float32
   instead of assuming float64. It costs eight evaluations of f per entry (PyTorch
   two, JAX two per direction), which is fine for the book's small checks.
@@ -111,13 +111,13 @@ RESOLUTION = 1e-2
 #: The steps tried, as multiples of the first step h, in this order.
 LADDER = (1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e-1, 1e-2)
 
-#: Largest multiple 8t of a step that is tried, relative to max(1, |θ_i|).
+#: Largest multiple 8h of a step that is tried, relative to max(1, |θ_i|).
 LARGEST_REACH = 1.0
 
 #: With at least this many entries, 1.5 × the median of their residual noise is a floor for f's noise.
 POOL = 3
 
-#: Share of a change of f that the residual of its expansion in t may take before f counts as not smooth.
+#: Share of a change of f that the residual of its expansion in h may take before f counts as not smooth.
 SMOOTHNESS = 0.2
 
 #: Pass mark of the naive relative error, for comparing two exact computations
@@ -138,7 +138,7 @@ REASONS = {
     "noise32": ("低于float32的舍入噪声", "below float32 rounding noise"),
     "flat": ("f在这些步长下不变", "f flat at these steps"),
     "rough": ("f在这里不光滑", "f not smooth here"),
-    "undefined": ("f在θ ± t处无定义", "f undefined at θ ± t"),
+    "undefined": ("f在θ ± h处无定义", "f undefined at θ ± h"),
 }
 
 
@@ -239,7 +239,7 @@ _MULTIPLES = (1.0, 2.0, 4.0, 8.0)
 
 @dataclass
 class _Probe:
-    """What an entry's verdict is at one step, from f along e_i at ±t, ±2t, ±4t, ±8t."""
+    """What an entry's verdict is at one step, from f along e_i at ±h, ±2h, ±4h, ±8h."""
 
     status: str  # "passed", "failed", "noise", "flat", "rough"
     numeric: float
@@ -264,8 +264,8 @@ def _value_or_none(value, where: str) -> float | None:
     return _scalar_value(value, where)
 
 
-def _evaluate(f, x: np.ndarray, i: int, t: float):
-    """f(x ± k t e_i) for k = 1, 2, 4, 8, and the steps really taken (x is restored).
+def _evaluate(f, x: np.ndarray, i: int, h: float):
+    """f(x ± k h e_i) for k = 1, 2, 4, 8, and the steps really taken (x is restored).
 
     None if f is not finite at one of these points (the step leaves f's domain).
     """
@@ -275,11 +275,11 @@ def _evaluate(f, x: np.ndarray, i: int, t: float):
     try:
         with np.errstate(all="ignore"):
             for k in _MULTIPLES:
-                up, down = old + k * t, old - k * t
+                up, down = old + k * h, old - k * h
                 flat_x[i] = up
-                plus.append(_value_or_none(f(x), "at x + t e_i"))
+                plus.append(_value_or_none(f(x), "at x + h e_i"))
                 flat_x[i] = down
-                minus.append(_value_or_none(f(x), "at x − t e_i"))
+                minus.append(_value_or_none(f(x), "at x − h e_i"))
                 steps.append(up - down)  # twice the step really taken
     finally:
         flat_x[i] = old
@@ -289,7 +289,7 @@ def _evaluate(f, x: np.ndarray, i: int, t: float):
 
 
 #: For independent rounding errors of typical size s in the values of f: the spread of each
-#: residual below, in units of s/t (odd) and s (even), and its worst case, in units of σ/t and σ.
+#: residual below, in units of s/h (odd) and s (even), and its worst case, in units of σ/h and σ.
 _ODD_SPREAD, _ODD_WORST = (3.34, 1.67), (6.75, 3.375)
 _EVEN_SPREAD, _EVEN_WORST = (65.4, 65.4), (130.0, 130.0)
 
@@ -297,9 +297,9 @@ _EVEN_SPREAD, _EVEN_WORST = (65.4, 65.4), (130.0, 130.0)
 def _differences(plus, minus, steps, f0):
     """The centred differences D(kt), the even parts E(kt) and the residuals of both expansions.
 
-    Odd part g t + c t³ and even part α t² + β t⁴: for k = 1, 2, 4 and for
+    Odd part g h + c h³ and even part α h² + β h⁴: for k = 1, 2, 4 and for
     k = 2, 4, 8 the residuals D(4) − 5D(2) + 4D(1) and E(4) − 20E(2) + 64E(1)
-    (in steps of t, 2t, …) vanish for these polynomials; what is left is rounding
+    (in steps of h, 2h, …) vanish for these polynomials; what is left is rounding
     noise or a failure of the expansion.
     """
     D = [(p - m) / s for p, m, s in zip(plus, minus, steps)]
@@ -309,18 +309,18 @@ def _differences(plus, minus, steps, f0):
     return D, E, odd, even
 
 
-def _residual_noise(odd, even, t: float) -> float:
+def _residual_noise(odd, even, h: float) -> float:
     """The typical rounding error s of one value of f that the residuals show."""
     return max(
-        *(abs(r) * t / c for r, c in zip(odd, _ODD_SPREAD)),
+        *(abs(r) * h / c for r, c in zip(odd, _ODD_SPREAD)),
         *(abs(r) / c for r, c in zip(even, _EVEN_SPREAD)),
     )
 
 
-def _smooth(D, E, odd, even, noise: float, t: float) -> bool:
+def _smooth(D, E, odd, even, noise: float, h: float) -> bool:
     """Do the residuals fit in SMOOTHNESS of the changes they sit in, plus twice the worst noise?"""
     odd_ok = all(
-        abs(r) <= SMOOTHNESS * abs(D[j + 2] - D[j]) + 2 * c * noise / t
+        abs(r) <= SMOOTHNESS * abs(D[j + 2] - D[j]) + 2 * c * noise / h
         for j, (r, c) in enumerate(zip(odd, _ODD_WORST))
     )
     even_ok = all(
@@ -330,7 +330,7 @@ def _smooth(D, E, odd, even, noise: float, t: float) -> bool:
     return odd_ok and even_ok
 
 
-def _judge(plus, minus, steps, f0, t, g, noise_floor, x_i, x_is_32,
+def _judge(plus, minus, steps, f0, h, g, noise_floor, x_i, x_is_32,
            scale) -> _Probe:
     values = [f0, *plus, *minus]
     f32 = x_is_32 or _is_float32(values)
@@ -340,12 +340,12 @@ def _judge(plus, minus, steps, f0, t, g, noise_floor, x_i, x_is_32,
     if all(v == f0 for v in values):
         return _Probe("flat", 0.0, 0.0, f32)
     D, E, odd, even = _differences(plus, minus, steps, f0)
-    if not _smooth(D, E, odd, even, noise, t):
+    if not _smooth(D, E, odd, even, noise, h):
         return _Probe("rough", D[0], np.inf, f32)
-    noise = max(noise, _residual_noise(odd, even, t))
-    bound = SAFETY * (abs(D[1] - D[0]) / 3 + noise / t)
-    if f32:  # f可能把θ ± t舍入到float32，步长不确定 · f may round θ ± t to float32: the step is uncertain
-        bound += SAFETY * EPSILON32 * abs(x_i) / t * abs(D[0])
+    noise = max(noise, _residual_noise(odd, even, h))
+    bound = SAFETY * (abs(D[1] - D[0]) / 3 + noise / h)
+    if f32:  # f可能把θ ± h舍入到float32，步长不确定 · f may round θ ± h to float32: the step is uncertain
+        bound += SAFETY * EPSILON32 * abs(x_i) / h * abs(D[0])
     # g是浮点结果，来自大小为max(|f|, scale)的数 · g is a floating-point result, from numbers of size max(|f|, scale)
     bound += ROUNDINGS * unit * max(abs(f0), scale)
     if abs(g - D[0]) > bound:
@@ -390,7 +390,7 @@ class GradientCheck:
     worst_index: tuple | None = None
     analytic_value: float | None = None
     numeric_value: float | None = None
-    rounding: float | None = None  # the noise part k·σ/t of the bound at the worst entry
+    rounding: float | None = None  # the noise part k·σ/h of the bound at the worst entry
     verdict: str | None = None
     entry_verdicts: np.ndarray | None = None
     reasons: np.ndarray | None = None
@@ -668,28 +668,28 @@ def gradient_check(
     # what an entry's own residuals showed at an earlier step stays a floor for its later steps
     floors = [noise_floor] * n
     for multiple in LADDER:
-        t = h * multiple
+        step = h * multiple
         still = []
         for i in undecided:
             reach = LARGEST_REACH * max(1.0, abs(float(flat_x[i])))
-            if multiple > 1 and 8 * t > reach:
+            if multiple > 1 and 8 * step > reach:
                 still.append(i)
                 continue
-            evaluations = first[i] if multiple == 1.0 else _evaluate(f, work, i, t)
-            if evaluations is None:  # f is not finite somewhere in θ_i ± 8t: no verdict at this step
+            evaluations = first[i] if multiple == 1.0 else _evaluate(f, work, i, step)
+            if evaluations is None:  # f is not finite somewhere in θ_i ± 8·step: no verdict at this step
                 seen[i].add("undefined")
                 still.append(i)
                 continue
             floor = floors[i] if multiple >= 1 else noise_floor  # a smaller step is for kinks, not noise
-            p = _judge(*evaluations, f0, t, float(flat_g[i]), floor, float(flat_x[i]), x_is_32, scale)
-            floors[i] = max(floors[i], _residual_noise(*_differences(*evaluations, f0)[2:], t))
+            p = _judge(*evaluations, f0, step, float(flat_g[i]), floor, float(flat_x[i]), x_is_32, scale)
+            floors[i] = max(floors[i], _residual_noise(*_differences(*evaluations, f0)[2:], step))
             float32 = float32 or p.float32
             if p.status in ("passed", "failed"):
-                verdicts[i], numeric[i], bounds[i], steps[i] = p.status, p.numeric, p.bound, t
+                verdicts[i], numeric[i], bounds[i], steps[i] = p.status, p.numeric, p.bound, step
                 continue
             # an undecided entry keeps the values of its first step, or of the first step that saw noise
             if not seen[i] or (p.status == "noise" and "noise" not in seen[i]):
-                numeric[i], bounds[i], steps[i] = p.numeric, p.bound, t
+                numeric[i], bounds[i], steps[i] = p.numeric, p.bound, step
             seen[i].add(p.status)
             still.append(i)
         undecided = still
