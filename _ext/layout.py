@@ -710,6 +710,53 @@ def index_glossary(app: Sphinx, doctree: nodes.document) -> None:
     table.parent.insert(table.parent.index(table), index)
 
 
+#: A glossary entry's chapter as written in its "introduced in" column: 第2章, Ch. 2,
+#: 附录A, App. A.
+CHAPTER_NAME = re.compile(r"第(\d+)章|Ch\. (\d+)|附录(A)|App\. (A)")
+
+
+def link_glossary_chapters(app: Sphinx, doctree: nodes.document) -> None:
+    """The glossary's "introduced in" column links each chapter it names (第2章, Ch. 2,
+    附录A, App. A) to that chapter's page: a ``doc`` reference that Sphinx resolves, so it
+    works in every edition and builder."""
+    from sphinx import addnodes
+
+    if app.env.docname != "glossary":
+        return
+    table = next(doctree.findall(nodes.table), None)
+    body = next(table.findall(nodes.tbody), None) if table is not None else None
+    if body is None:
+        return
+    stems = sorted(p.stem for p in (Path(app.srcdir) / "chapters").glob("[0-9][0-9]_*.ipynb"))
+    by_number = {str(int(s[:2])): s for s in stems}
+    if stems:
+        by_number["A"] = stems[-1]  # the appendix is the last chapter file (_toc.yml)
+    for row in body.children:
+        entries = [e for e in row.children if isinstance(e, nodes.entry)]
+        if len(entries) < 3:
+            continue
+        for text in list(entries[2].findall(nodes.Text)):
+            value = str(text)
+            parts: list[nodes.Node] = []
+            last = 0
+            for m in CHAPTER_NAME.finditer(value):
+                stem = by_number.get(next(g for g in m.groups() if g))
+                if stem is None:
+                    continue
+                if m.start() > last:
+                    parts.append(nodes.Text(value[last:m.start()]))
+                ref = addnodes.pending_xref("", refdomain="std", reftype="doc", reftarget=f"/chapters/{stem}",
+                                            refexplicit=True, refwarn=True, refdoc=app.env.docname)
+                ref += nodes.Text(m.group(0))
+                parts.append(ref)
+                last = m.end()
+            if not parts:
+                continue
+            if last < len(value):
+                parts.append(nodes.Text(value[last:]))
+            text.parent.replace(text, parts)
+
+
 def join_printed_outputs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """A cell's printed results in one box: consecutive plain-text outputs of a code cell
     (each ``display()`` or print of a check is an output of its own) become one block;
@@ -919,6 +966,7 @@ def setup(app: Sphinx):
     app.connect("doctree-read", keep_punctuation_with_math, priority=600)
     app.connect("doctree-read", mark_card_tables, priority=600)
     app.connect("doctree-read", index_glossary, priority=600)
+    app.connect("doctree-read", link_glossary_chapters, priority=600)
     app.connect("doctree-resolved", join_printed_outputs)  # after myst-nb picks each output's type
     app.connect("env-get-updated", number_equations_per_chapter, priority=900)  # after Sphinx numbers them
     app.connect("html-page-context", figure_widths)

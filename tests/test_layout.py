@@ -1092,3 +1092,211 @@ def test_a_code_marker_shows_what_it_folds_when_tapped(page, base_url, edition):
     marker.press("Enter")
     page.wait_for_function("m => m.getAttribute('aria-expanded') === 'false'", arg=marker.element_handle())
     assert text.is_hidden()
+
+
+# --- What the r22 phone review found (items 5, 8, 9, 11, 12), measured as laid out ------
+
+def _phone_page(browser, base_url: str, edition: str, path: str):
+    """A fresh phone context on the page, everything laid out (no section skipped by
+    content-visibility), so that line boxes far down the page can be measured."""
+    context = offline_context(browser, viewport={"width": PHONE, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    _open(page, f"{base_url}{edition + '/' if edition else ''}{path}")
+    page.add_style_tag(content="* { content-visibility: visible !important; }")
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    return context, page
+
+
+#: Where each line of an element's own text starts and ends: its characters' boxes grouped
+#: into lines (a new line where a character's box starts below the one before it).
+LINE_BOXES_JS = """
+const lineBoxes = (root, skip) => {
+  const chars = [];
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (skip && node.parentElement.closest(skip)) continue;
+    for (let i = 0; i < node.data.length; i++) {
+      const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 1);
+      const rect = [...r.getClientRects()].pop();
+      if (rect && rect.height > 0) chars.push({c: node.data[i], top: rect.top, bottom: rect.bottom, left: rect.left, right: rect.right});
+    }
+  }
+  const lines = [];
+  for (const ch of chars) {
+    const last = lines[lines.length - 1];
+    if (!last || ch.top >= last.bottom - 2) lines.push({text: ch.c, top: ch.top, bottom: ch.bottom, left: ch.left, chars: [ch]});
+    else { last.text += ch.c; last.chars.push(ch); last.bottom = Math.max(last.bottom, ch.bottom); }
+  }
+  return lines;
+};
+"""
+
+CARD_VALUES = "() => {" + LINE_BOXES_JS + """
+  const prose = [...document.querySelectorAll(".bd-article p")].find(p => !p.closest("table, .cell_output, .glossary-index, .admonition") && p.textContent.trim().length > 40);
+  const body = getComputedStyle(prose).fontFamily;
+  const found = {gaps: [], fonts: [], cards: 0};
+  for (const table of document.querySelectorAll(".bd-article table.table-cards")) {
+    if (getComputedStyle(table).display !== "block") continue;  // not cards at this width
+    found.cards++;
+    const font = getComputedStyle(table.querySelector("tbody td")).fontFamily;
+    if (font !== body) found.fonts.push(`${font.slice(0, 40)} (the prose: ${body.slice(0, 40)})`);
+    for (const td of table.querySelectorAll("tbody td:not(:first-child):not(.card-empty)")) {
+      const value = td.querySelector(":scope > p") || td;
+      const lineHeight = parseFloat(getComputedStyle(value).lineHeight);
+      const lines = lineBoxes(value, ".card-label, mjx-container");
+      for (let i = 1; i < lines.length; i++) {
+        const gap = lines[i].top - lines[i - 1].top;
+        if (gap > lineHeight + 3) found.gaps.push(`"${lines[i - 1].text.trim()}" / "${lines[i].text.trim()}": ${gap.toFixed(1)} px apart, line height ${lineHeight} px`);
+      }
+    }
+  }
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("edition, path", [("en", "chapters/03_softmax_cross_entropy.html"), ("zh", "chapters/03_softmax_cross_entropy.html"),
+                                           ("zh", "glossary.html"), ("en", "glossary.html")])
+def test_a_card_value_that_wraps_keeps_its_line_height_and_the_body_font(browser, base_url, edition, path):
+    """Tables shown as cards on a phone: a value that wraps continues one line height
+    below (not a row's height, under its label), and the cards use the prose's font."""
+    if edition not in editions():
+        pytest.skip(f"no {edition} edition built")
+    context, page = _phone_page(browser, base_url, edition, path)
+    found = page.evaluate(CARD_VALUES)
+    context.close()
+    assert found["cards"], "no table is shown as cards at 390 px"
+    assert not found["gaps"] and not found["fonts"], found
+
+
+INLINE_CODE_LINE_ENDS = "() => {" + LINE_BOXES_JS + """
+  const found = [];
+  for (const code of document.querySelectorAll(".bd-article code.literal")) {
+    if (!code.checkVisibility()) continue;
+    const lines = lineBoxes(code);
+    for (let i = 0; i + 1 < lines.length; i++) {
+      if (/\\.\\s*$/.test(lines[i].text)) found.push(`"${lines[i].text}" / "${lines[i + 1].text}"`);
+    }
+  }
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("edition, path", [("en", "chapters/04_backprop_three_layer.html"), ("en", "chapters/05_deep_networks.html"),
+                                           ("zh", "chapters/03_softmax_cross_entropy.html"), ("zh", "chapters/06_autodiff.html")])
+def test_inline_code_never_ends_a_line_after_a_dot(browser, base_url, edition, path):
+    """At 390 px no line of inline code ends in "cb." or "torch.": a qualified name stays
+    whole, and a long call breaks after "(" or ","."""
+    if edition not in editions():
+        pytest.skip(f"no {edition} edition built")
+    context, page = _phone_page(browser, base_url, edition, path)
+    found = page.evaluate(INLINE_CODE_LINE_ENDS)
+    context.close()
+    assert not found, "\n  ".join(found)
+
+
+OUTPUT_WRAPS = "() => {" + LINE_BOXES_JS + """
+  const found = {wrapped: 0, problems: []};
+  for (const line of document.querySelectorAll(".bd-article .cell_output pre.lines > .line:not(.tabular)")) {
+    if (!line.checkVisibility()) continue;
+    const boxes = lineBoxes(line);
+    if (boxes.length < 2) continue;
+    found.wrapped++;
+    const ch = boxes[0].chars.find(c => c.c !== " ");
+    const column = boxes[0].chars[0].right - boxes[0].chars[0].left;
+    const start = ch ? ch.left : boxes[0].left;
+    for (let i = 1; i < boxes.length; i++) {
+      const first = boxes[i].chars.find(c => c.c !== " ");
+      if (first && Math.abs(first.left - (start + 3 * column)) > 1.5)
+        found.problems.push(`"${boxes[i].text.trim().slice(0, 30)}" starts ${((first.left - start) / column).toFixed(1)} columns in from its line's text, not 3`);
+      if (/=\\s*$/.test(boxes[i - 1].text)) found.problems.push(`"${boxes[i - 1].text.trim().slice(-30)}" / "${boxes[i].text.trim().slice(0, 20)}": a key parted from its value`);
+    }
+  }
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("edition, path", [("en", "chapters/07_gradient_checks.html"), ("en", "chapters/05_deep_networks.html"),
+                                           ("zh", "chapters/07_gradient_checks.html")])
+def test_a_printed_line_that_wraps_hangs_under_its_own_text(browser, base_url, edition, path):
+    """At 390 px a printed output line that wraps continues 3 columns in from where its own
+    text starts (after its leading spaces), the same for every line, and never between a
+    short key and its value ("g̃ =" / "3.059e-07")."""
+    if edition not in editions():
+        pytest.skip(f"no {edition} edition built")
+    context, page = _phone_page(browser, base_url, edition, path)
+    found = page.evaluate(OUTPUT_WRAPS)
+    context.close()
+    assert not found["problems"], "\n  ".join(found["problems"])
+
+
+GLOSSARY_ENTRIES = """() => [...document.querySelectorAll(".bd-article table.table-entries tbody tr")].map(tr => {
+  const box = tr.getBoundingClientRect(), left = box.left + parseFloat(getComputedStyle(tr).paddingLeft) + parseFloat(getComputedStyle(tr).borderLeftWidth);
+  const cells = [...tr.children].slice(0, 3);
+  const first = cells[0].getClientRects()[0];
+  const textRects = td => { const r = document.createRange(); r.selectNodeContents(td.querySelector(":scope > p") || td); return [...r.getClientRects()].filter(x => x.width > 0); };
+  // a separator "·" (a cell's ::before or ::after) that begins a line: a ::before of a cell
+  // whose first box starts a line below the entry's first, or an ::after whose cell's last
+  // box lies below its text's last box (the separator alone on a line)
+  const separatorFirst = [];
+  cells.forEach((td, i) => {
+    if (td.classList.contains("card-empty")) return;
+    const boxes = td.getClientRects(), text = textRects(td);
+    if (!boxes.length || !text.length) return;
+    if (i > 0 && getComputedStyle(td, "::before").content.includes("·") && boxes[0].top > first.top + 2 && Math.abs(boxes[0].left - left) < 2)
+      separatorFirst.push(td.textContent.trim());
+    if (getComputedStyle(td, "::after").content.includes("·") && boxes[boxes.length - 1].top > text[text.length - 1].top + 2)
+      separatorFirst.push(td.textContent.trim());
+  });
+  const link = cells[2].querySelector("a[href]");
+  return {term: cells[0].textContent.trim(), separatorFirst: separatorFirst.map(i => cells[i].textContent.trim()),
+          chapter: cells[2].textContent.trim(), href: link ? link.getAttribute("href") : null};
+})"""
+
+
+@pytest.mark.parametrize("edition", ["zh", "en", "both"])
+def test_no_glossary_line_starts_with_a_separator_and_chapters_are_links(browser, base_url, edition):
+    """The glossary on a phone: no line of an entry begins with the "·" that separates its
+    names and chapter; each chapter it names is a link to that chapter."""
+    if edition not in editions():
+        pytest.skip(f"no {edition} edition built")
+    context, page = _phone_page(browser, base_url, edition, "glossary.html")
+    entries = page.evaluate(GLOSSARY_ENTRIES)
+    context.close()
+    assert len(entries) > 100
+    starts = [f"{e['term']}: a line starts with \"· {e['separatorFirst'][0]}\"" for e in entries if e["separatorFirst"]]
+    unlinked = [f"{e['term']}: {e['chapter']}" for e in entries
+                if re.search(r"第\d章|Ch\. \d|附录A|App\. A", e["chapter"]) and not (e["href"] or "").startswith("chapters/0")]
+    assert not starts, "\n  ".join(starts)
+    assert not unlinked, f"{len(unlinked)} chapters not linked, e.g.\n  " + "\n  ".join(unlinked[:5])
+
+
+EQUATION_NUMBERS_BELOW = """() => [...document.querySelectorAll(".bd-article div.math-display.math-numbered")]
+  .filter(d => d.offsetParent !== null).map(d => {
+    const formula = d.querySelector("mjx-math").getBoundingClientRect(), number = d.querySelector(":scope > .eqno"), n = number.getBoundingClientRect();
+    // the number's glyphs, not its line box
+    const r = document.createRange(); r.selectNodeContents(number); const glyphs = [...r.getClientRects()].filter(x => x.width > 0);
+    const top = Math.min(...glyphs.map(x => x.top));
+    const frame = d.querySelector(".scroll-frame[data-overflow]");
+    return {number: number.textContent.trim(), below: d.classList.contains("number-below"), gap: top - formula.bottom,
+            strip: frame ? parseFloat(getComputedStyle(frame).paddingBottom) : 0,
+            besideGap: n.left - formula.right, right: d.getBoundingClientRect().right - n.right};
+  })"""
+
+
+@pytest.mark.parametrize("edition, path", [("zh", "chapters/06_autodiff.html"), ("en", "chapters/06_autodiff.html"),
+                                           ("zh", "chapters/03_softmax_cross_entropy.html"), ("en", "chapters/05_deep_networks.html"),
+                                           ("en", "chapters/07_gradient_checks.html")])
+def test_an_equation_number_under_its_formula_sits_right_under_its_last_line(browser, base_url, edition, path):
+    """At 390 px an equation number that cannot sit beside its formula is right under the
+    formula's last line (its glyphs at most 8 px below the formula's, or below the scroll cue's strip when it scrolls),
+    right-aligned."""
+    if edition not in editions():
+        pytest.skip(f"no {edition} edition built")
+    context, page = _phone_page(browser, base_url, edition, path)
+    found = page.evaluate(EQUATION_NUMBERS_BELOW)
+    context.close()
+    below = [e for e in found if e["below"]]
+    # a formula that scrolls has the cue's strip (with its arrow, at the right) under it
+    far = [f"{e['number']}: {e['gap'] - e['strip']:.0f} px below its formula" for e in below if not -4 <= e["gap"] - e["strip"] <= 8]
+    off = [f"{e['number']}: {e['right']:.0f} px from the right edge" for e in below if abs(e["right"]) > 2]
+    assert not far and not off, "\n  ".join(far + off)

@@ -32,8 +32,12 @@
   var TOKEN = new RegExp("(" + HIDDEN_TEXT + ")|(<[^>]+>)|([^<]+)", "g");
   var WIDE = /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]+/g;
   var NUMBER = /\d(?:\.\d+)?e[-+]\d+/g;  // 1.1e-03 stays whole when a line wraps
+  // a short "key = value" (g = -3.059e-07) stays whole too: a line wraps at ", " between
+  // such pairs, not between a key and its value
+  var PAIR = /[^\s,;:<>"=，；：、]{1,12} = [^\s,;<>"=，；、]{1,16}(?=[\s,;，；、]|$)/g;
   function wide(text) {
-    return text.replace(WIDE, function (run) { return '<span class="w2">' + run + "</span>"; })
+    return text.replace(PAIR, function (p) { return '<span class="nobr">' + p + "</span>"; })
+               .replace(WIDE, function (run) { return '<span class="w2">' + run + "</span>"; })
                .replace(NUMBER, function (n) { return '<span class="nobr">' + n + "</span>"; });
   }
   function closeTags(open) {
@@ -41,12 +45,14 @@
       return "</" + (/^<([A-Za-z0-9]+)/.exec(t) || [0, "span"])[1] + ">";
     }).join("");
   }
-  // Inline code too long for the rest of a phone's line breaks after a "." or "(";
-  // a name breaks inside itself only if it is wider than the whole line.
+  // Inline code too long for the rest of a phone's line breaks after a "(" or a ","
+  // (and at its spaces); a qualified name (cb.exercises.check_…) stays whole, so no line
+  // ends in a bare "cb." or "torch."; a name breaks inside itself only if it is wider than
+  // the whole line.
   function breakInlineCode() {
     Array.prototype.forEach.call(document.querySelectorAll(".bd-article code.literal span.pre"), function (span) {
-      if (span.children.length || span.textContent.length < 16 || !/[.(]/.test(span.textContent)) return;
-      var parts = span.textContent.split(/(?<=[.(])/);
+      if (span.children.length || span.textContent.length < 16 || !/[(,]./.test(span.textContent)) return;
+      var parts = span.textContent.split(/(?<=[(,])(?=\S)/);
       span.textContent = "";
       parts.forEach(function (part, i) {
         if (i > 0) span.appendChild(document.createElement("wbr"));
@@ -79,9 +85,13 @@
     lines.push(line);
     var table = pre.classList.contains("columns");
     pre.innerHTML = lines.map(function (l) {
-      // in a printed table, a row keeps its columns; a line of text around it wraps
-      var row = table && isRow(l.replace(/<[^>]+>/g, ""));
-      return '<span class="line' + (row ? " tabular" : "") + '">' + l + "</span>";
+      // in a printed table, a row keeps its columns; a line of text around it wraps, its
+      // continuation 3 columns in from where its own text starts (after its leading spaces)
+      var text = l.replace(/<[^>]+>/g, "");
+      var row = table && isRow(text);
+      var lead = /^ */.exec(text)[0].length;
+      var indent = lead && !row ? ' style="padding-left: ' + (lead + 3) + "ch; text-indent: -" + (lead + 3) + 'ch"' : "";
+      return '<span class="line' + (row ? " tabular" : "") + '"' + indent + ">" + l + "</span>";
     }).join("");
     pre.classList.add("lines");
   }
