@@ -687,15 +687,21 @@ def mark_card_tables(app: Sphinx, doctree: nodes.document) -> None:
             table["classes"].append("table-cards")
 
 
+def _glossary_body(app: Sphinx, doctree: nodes.document) -> "nodes.tbody | None":
+    """The body of the glossary's table of terms (its first table), or None on other pages."""
+    if app.env.docname != "glossary":
+        return None
+    table = next(doctree.findall(nodes.table), None)
+    return next(table.findall(nodes.tbody), None) if table is not None else None
+
+
 def index_glossary(app: Sphinx, doctree: nodes.document) -> None:
     """The glossary's table gets a row of letters above it, each a link to the first term
     that starts with it (on a phone the table is some fifty screens of cards)."""
-    if app.env.docname != "glossary":
-        return
-    table = next(doctree.findall(nodes.table), None)
-    body = next(table.findall(nodes.tbody), None) if table is not None else None
+    body = _glossary_body(app, doctree)
     if body is None:
         return
+    table = body.parent.parent
     letters: list[str] = []
     for row in body.children:
         term = row.children[0].astext().strip()
@@ -721,10 +727,7 @@ def link_glossary_chapters(app: Sphinx, doctree: nodes.document) -> None:
     works in every edition and builder."""
     from sphinx import addnodes
 
-    if app.env.docname != "glossary":
-        return
-    table = next(doctree.findall(nodes.table), None)
-    body = next(table.findall(nodes.tbody), None) if table is not None else None
+    body = _glossary_body(app, doctree)
     if body is None:
         return
     stems = sorted(p.stem for p in (Path(app.srcdir) / "chapters").glob("[0-9][0-9]_*.ipynb"))
