@@ -1154,7 +1154,7 @@ CARD_VALUES = "() => {" + LINE_BOXES_JS + """
 }"""
 
 
-@pytest.mark.parametrize("edition, path", [("en", "chapters/03_softmax_cross_entropy.html"), ("zh", "chapters/03_softmax_cross_entropy.html"),
+@pytest.mark.parametrize("edition, path", [("en", "chapters/03_softmax_cross_entropy.html"), ("zh", "chapters/06_autodiff.html"),
                                            ("zh", "glossary.html"), ("en", "glossary.html")])
 def test_a_card_value_that_wraps_keeps_its_line_height_and_the_body_font(browser, base_url, edition, path):
     """Tables shown as cards on a phone: a value that wraps continues one line height
@@ -1167,6 +1167,19 @@ def test_a_card_value_that_wraps_keeps_its_line_height_and_the_body_font(browser
     assert found["cards"], "no table is shown as cards at 390 px"
     assert not found["gaps"] and not found["fonts"], found
 
+
+
+def test_english_in_the_side_by_side_edition_is_set_in_a_latin_font(browser, base_url):
+    """In both/ (a Chinese page) an English paragraph's font is not the CJK one, whose
+    apostrophe is full width ("factor’ s")."""
+    if "both" not in editions():
+        pytest.skip("no both edition built")
+    context, page = _phone_page(browser, base_url, "both", "chapters/02_quadratic_vs_cross_entropy.html")
+    fonts = page.evaluate("""() => [...document.querySelectorAll('.bd-article [lang="en"] p')]
+        .filter(p => p.checkVisibility()).slice(0, 20).map(p => getComputedStyle(p).fontFamily)""")
+    context.close()
+    assert fonts, "no English paragraph found"
+    assert not [f for f in fonts if "CJK" in f.split(",")[0] or "Han" in f.split(",")[0]], fonts
 
 INLINE_CODE_LINE_ENDS = "() => {" + LINE_BOXES_JS + """
   const found = [];
