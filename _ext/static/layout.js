@@ -90,7 +90,7 @@
       var text = l.replace(/<[^>]+>/g, "");
       var row = table && isRow(text);
       var lead = /^ */.exec(text)[0].length;
-      var indent = lead && !row ? ' style="padding-left: ' + (lead + 3) + "ch; text-indent: -" + (lead + 3) + 'ch"' : "";
+      var indent = lead ? ' style="--lead: ' + lead + 'ch"' : "";
       return '<span class="line' + (row ? " tabular" : "") + '"' + indent + ">" + l + "</span>";
     }).join("");
     pre.classList.add("lines");
