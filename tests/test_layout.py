@@ -779,6 +779,11 @@ PHONE_BOXES = """async () => {
 }"""
 
 
+def _phone_context(browser):
+    """A fresh browser context as a 390 px phone sees the site (touch, mobile viewport)."""
+    return offline_context(browser, viewport={"width": PHONE, "height": 844}, is_mobile=True, has_touch=True)
+
+
 #: What a phone shows of each page, measured once per page and run (by the first of the
 #: tests below that needs it; a page's tests run in one worker, tests/conftest.py).
 _PHONE_VIEWS: dict[tuple[str, str], dict] = {}
@@ -789,7 +794,7 @@ def _phone_view(browser, base_url: str, edition: str, path: str) -> dict:
     (FIGURES) and its errors; a full-page screenshot goes to _build/screenshots/phone/."""
     key = (edition, path)
     if key not in _PHONE_VIEWS:
-        context = offline_context(browser, viewport={"width": PHONE, "height": 844}, is_mobile=True, has_touch=True)
+        context = _phone_context(browser)
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
@@ -1023,7 +1028,7 @@ def test_what_the_review_found_on_a_phone(browser, base_url, edition, path):
     """At 390 px: the header keeps to one uncrowded row (☰, the edition switch, run, search,
     contents); the explorer's settings read one a line at no less than 13 px; code listings
     keep their lines; Chinese in a printed table is two columns wide."""
-    context = offline_context(browser, viewport={"width": PHONE, "height": 844}, is_mobile=True, has_touch=True)
+    context = _phone_context(browser)
     page = context.new_page()
     _open(page, f"{base_url}{edition + '/' if edition else ''}{path}")
     problems: list[str] = []
@@ -1099,7 +1104,7 @@ def test_a_code_marker_shows_what_it_folds_when_tapped(page, base_url, edition):
 def _phone_page(browser, base_url: str, edition: str, path: str):
     """A fresh phone context on the page, everything laid out (no section skipped by
     content-visibility), so that line boxes far down the page can be measured."""
-    context = offline_context(browser, viewport={"width": PHONE, "height": 844}, is_mobile=True, has_touch=True)
+    context = _phone_context(browser)
     page = context.new_page()
     _open(page, f"{base_url}{edition + '/' if edition else ''}{path}")
     page.add_style_tag(content="* { content-visibility: visible !important; }")
